@@ -1,0 +1,1 @@
+"""Pure alliance-graph analytics: a NetworkX graph in, a pandas DataFrame out."""

@@ -1,0 +1,1 @@
+"""Maillage: an alliance graph explorer for the social and solidarity economy."""

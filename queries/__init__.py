@@ -1,0 +1,1 @@
+"""The store side: parameterized queries (SQL, Cypher) and the two store adapters."""

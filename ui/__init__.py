@@ -1,0 +1,1 @@
+"""The explorer's Streamlit pages and their rendering helpers."""
