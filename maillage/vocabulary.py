@@ -18,9 +18,7 @@ ORGANIZATION_TYPES: Final = (
 TIE_TYPES: Final = ("member_of", "partner", "funds", "supplies", "founded", "represents")
 
 #: Tie types whose direction means something (source acts on target).
-DIRECTED_TIE_TYPES: Final = frozenset(
-    {"member_of", "funds", "supplies", "founded", "represents"}
-)
+DIRECTED_TIE_TYPES: Final = frozenset({"member_of", "funds", "supplies", "founded", "represents"})
 
 VISIBILITIES: Final = ("public", "members", "private")
 AUDIENCES: Final = VISIBILITIES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -143,13 +144,13 @@ def organizations_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.
     >>> list(orgs["id"]), orgs.loc[0, "visibility"], orgs.loc[0, "properties"]
     (['a', 'b'], 'public', {})
     """
-    orgs = pd.DataFrame(rows).copy()
+    orgs = _table(rows)
     for column in (*ORGANIZATION_COLUMNS, "properties"):
         if column not in orgs.columns:
             orgs[column] = None
     orgs["visibility"] = orgs["visibility"].fillna("public")
     orgs["country"] = orgs["country"].fillna("CA")
-    orgs["properties"] = [_as_properties(p) for p in orgs["properties"]]
+    orgs["properties"] = pd.Series([_as_properties(p) for p in orgs["properties"]], dtype=object)
     for column in INTEGER_COLUMNS:
         orgs[column] = pd.array(
             [None if _missing(v) else int(v) for v in orgs[column]], dtype="Int64"
@@ -161,7 +162,9 @@ def organizations_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.
     ]
     for column in text_columns:
         orgs[column] = pd.Series(
-            [None if _missing(v) else str(v) for v in orgs[column]], dtype="object", index=orgs.index
+            [None if _missing(v) else str(v) for v in orgs[column]],
+            dtype="object",
+            index=orgs.index,
         )
     orgs = orgs[[*ORGANIZATION_COLUMNS, "properties"]]
     return orgs.sort_values("id", kind="stable").reset_index(drop=True)
@@ -174,13 +177,13 @@ def ties_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame
     >>> ties.loc[0, "weight"], ties.loc[0, "since"], ties.loc[0, "visibility"]
     (np.float64(1.0), None, 'public')
     """
-    ties = pd.DataFrame(rows).copy()
+    ties = _table(rows)
     for column in (*TIE_COLUMNS, "properties"):
         if column not in ties.columns:
             ties[column] = None
     ties["visibility"] = ties["visibility"].fillna("public")
     ties["weight"] = pd.to_numeric(ties["weight"], errors="coerce").fillna(1.0).astype("float64")
-    ties["properties"] = [_as_properties(p) for p in ties["properties"]]
+    ties["properties"] = pd.Series([_as_properties(p) for p in ties["properties"]], dtype=object)
     for column in TIE_COLUMNS:
         if column != "weight":
             ties[column] = pd.Series(
@@ -208,6 +211,27 @@ def since_key(since: str | None) -> str:
 def properties_json(properties: Mapping[str, Any]) -> str:
     """Extra properties as canonical JSON (sorted keys, UTF-8 kept)."""
     return json.dumps(dict(properties), ensure_ascii=False, sort_keys=True)
+
+
+def plain_value(value: Any) -> Any:
+    """A value SQLite, JSON and drivers accept: numpy/pandas scalars unwrapped, missing as None.
+
+    >>> import numpy as np
+    >>> plain_value(np.int64(3)), plain_value(float("nan")), plain_value(pd.NA)
+    (3, None, None)
+    """
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _table(rows: Any) -> pd.DataFrame:
+    table = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    return table.reset_index(drop=True)
 
 
 def _as_properties(value: Any) -> dict[str, Any]:

@@ -1,0 +1,128 @@
+"""Write organizations and ties out as workbook CSV, XLSX, node-link JSON or GraphML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from maillage.vocabulary import ORGANIZATION_COLUMNS, TIE_COLUMNS
+from queries.store import plain_value
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe.
+
+    Numbers (``-73.5``) are left alone.
+
+    >>> neutralize_formula("=HYPERLINK(\\"http://x\\")"), neutralize_formula("-73.5")
+    ('\\'=HYPERLINK("http://x")', '-73.5')
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def workbook_tables(orgs: pd.DataFrame, ties: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two workbook tables: contract columns, then extra properties as their own columns."""
+    return _flatten(orgs, ORGANIZATION_COLUMNS), _flatten(ties, TIE_COLUMNS)
+
+
+def write_csv_workbook(orgs: pd.DataFrame, ties: pd.DataFrame, folder: Path) -> list[Path]:
+    """``organizations.csv`` and ``ties.csv`` (UTF-8, comma) in ``folder``; formulas made inert."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in zip(("organizations", "ties"), workbook_tables(orgs, ties), strict=True):
+        path = folder / f"{name}.csv"
+        table.map(neutralize_formula).to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def write_xlsx_workbook(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
+    """One XLSX file with ``organizations`` and ``ties`` sheets; formulas made inert."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        for name, table in zip(("organizations", "ties"), workbook_tables(orgs, ties), strict=True):
+            table.map(neutralize_formula).to_excel(book, sheet_name=name, index=False)
+    return path
+
+
+def node_link(orgs: pd.DataFrame, ties: pd.DataFrame) -> dict[str, Any]:
+    """A node-link document (NetworkX's shape): a directed multigraph of organizations."""
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": {"name": "maillage"},
+        "nodes": [_record(row, ORGANIZATION_COLUMNS) for row in _rows(orgs)],
+        "links": [_record(row, TIE_COLUMNS) for row in _rows(ties)],
+    }
+
+
+def write_json(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
+    """The node-link document as UTF-8 JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = node_link(orgs, ties)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def multigraph(orgs: pd.DataFrame, ties: pd.DataFrame) -> nx.MultiDiGraph:
+    """Every organization and tie with their properties (missing values left out)."""
+    G = nx.MultiDiGraph(name="maillage")
+    for row in _rows(orgs):
+        record = _record(row, ORGANIZATION_COLUMNS)
+        node_id = record.pop("id")
+        G.add_node(node_id, **{k: v for k, v in record.items() if v is not None})
+    for row in _rows(ties):
+        record = _record(row, TIE_COLUMNS)
+        source, target = record.pop("source"), record.pop("target")
+        key = f"{record['type']}|{record.get('since') or ''}"
+        G.add_edge(source, target, key=key, **{k: v for k, v in record.items() if v is not None})
+    return G
+
+
+def write_graphml(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
+    """GraphML with one node per organization and one edge per tie."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    G = multigraph(orgs, ties)
+    for _, attributes in G.nodes(data=True):
+        _stringify_nested(attributes)
+    for _, _, attributes in G.edges(data=True):
+        _stringify_nested(attributes)
+    nx.write_graphml(G, path, encoding="utf-8")
+    return path
+
+
+def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
+
+
+def _record(row: Mapping[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
+    record = {column: plain_value(row.get(column)) for column in columns}
+    properties = row.get("properties") or {}
+    record.update({k: v for k, v in properties.items() if k not in record})
+    return record
+
+
+def _flatten(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    records = [_record(row, columns) for row in _rows(table)]
+    if not records:
+        return pd.DataFrame(columns=list(columns))
+    return pd.DataFrame.from_records(records)
+
+
+def _stringify_nested(attributes: dict[str, Any]) -> None:
+    for key, value in attributes.items():
+        if isinstance(value, dict | list):
+            attributes[key] = json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,210 @@
+"""Read CSV files and XLSX sheets into raw tables with canonical headers and line numbers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from loaders.problems import Problem
+from loaders.text import UndecodableText, decode, sniff_delimiter
+from maillage.vocabulary import HEADER_ALIASES, ORGANIZATION_COLUMNS, TIE_COLUMNS, fold
+
+ORGANIZATIONS = "organizations"
+TIES = "ties"
+
+_KNOWN = frozenset(ORGANIZATION_COLUMNS) | frozenset(TIE_COLUMNS)
+_SHEET_NAMES = {
+    ORGANIZATIONS: ("organizations", "organisations", "organismes", "organizations_csv"),
+    TIES: ("ties", "liens", "relations", "ties_csv"),
+}
+
+# Large fields (long descriptions) are legitimate; the csv module's default limit is 128 kB.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class RawRow:
+    """One record: its first line in the file, canonical cells and extra cells."""
+
+    line: int
+    cells: dict[str, str]
+    extras: dict[str, str]
+
+
+@dataclass
+class RawTable:
+    """The records of one CSV file or one sheet, not yet validated."""
+
+    label: str
+    kind: str
+    rows: list[RawRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: False when the table as a whole cannot be used (unreadable, ambiguous headers).
+    readable: bool = True
+
+
+def unreadable(label: str, line: int, message: str) -> RawTable:
+    """A table that could not be read, carrying why."""
+    return RawTable(
+        label, ORGANIZATIONS, problems=[Problem(label, line, "-", message)], readable=False
+    )
+
+
+def canonical_header(header: str) -> str | None:
+    """The contract column a header names (English or French, any case or accents).
+
+    >>> canonical_header("Région"), canonical_header("JUSQU'À"), canonical_header("Colour")
+    ('region', 'until', None)
+    """
+    folded = fold(header)
+    if folded in _KNOWN:
+        return folded
+    return HEADER_ALIASES.get(folded)
+
+
+def table_kind(headers: Iterable[str]) -> str:
+    """Whether headers describe ties (they name a source and a target) or organizations.
+
+    >>> table_kind(["Source", "Cible", "Type"]), table_kind(["id", "nom", "type"])
+    ('ties', 'organizations')
+    """
+    canonical = {canonical_header(h) for h in headers}
+    return TIES if {"source", "target"} <= canonical else ORGANIZATIONS
+
+
+def read_csv_table(path: Path, *, label: str | None = None) -> RawTable:
+    """Read one delimited text file, detecting its encoding and delimiter."""
+    label = label or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return unreadable(label, 0, f"cannot read the file: {error.strerror}")
+    return read_csv_bytes(raw, label=label)
+
+
+def read_csv_bytes(raw: bytes, *, label: str) -> RawTable:
+    """Read the bytes of one delimited text file (see :func:`read_csv_table`)."""
+    try:
+        text, _ = decode(raw)
+    except UndecodableText as error:
+        return unreadable(label, 1, str(error))
+    if "\x00" in text:
+        return unreadable(label, 1, "binary content: this is not a CSV file")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        records = list(_numbered(reader))
+    except csv.Error as error:
+        return unreadable(label, reader.line_num, f"broken CSV: {error}")
+    return _table_from_records(label, records)
+
+
+def read_xlsx_tables(path: Path) -> list[RawTable]:
+    """Read the ``organizations`` and ``ties`` sheets (English or French names) of a workbook."""
+    import openpyxl  # imported here: only XLSX input needs it
+
+    label = str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        return [unreadable(label, 0, f"not a readable XLSX workbook: {error}")]
+    tables = []
+    try:
+        for sheet_name in book.sheetnames:
+            kind = next((k for k, names in _SHEET_NAMES.items() if fold(sheet_name) in names), None)
+            if kind is None:
+                continue
+            sheet = book[sheet_name]
+            records = [
+                (number, [_cell_text(v) for v in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                if any(v not in (None, "") for v in values)
+            ]
+            table = _table_from_records(f"{label}[{sheet_name}]", records)
+            table.kind = kind
+            tables.append(table)
+    finally:
+        book.close()
+    if not tables:
+        tables.append(
+            unreadable(label, 0, "no sheet named 'organizations' or 'ties' (or French names)")
+        )
+    return tables
+
+
+def table_from_frame(frame: pd.DataFrame, *, label: str) -> RawTable:
+    """A raw table from an in-memory table, numbered as if written to CSV (header on line 1)."""
+    headers = [str(c) for c in frame.columns]
+    records = [(1, headers)] + [
+        (line, [_cell_text(v) for v in values])
+        for line, values in enumerate(frame.itertuples(index=False, name=None), start=2)
+    ]
+    return _table_from_records(label, records)
+
+
+def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Records with the line they start on; blank lines skipped."""
+    previous_end = 0
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if record and any(cell.strip() for cell in record):
+            yield start, record
+
+
+def _table_from_records(label: str, records: list[tuple[int, list[str]]]) -> RawTable:
+    if not records:
+        return unreadable(label, 1, "empty file: no header row")
+    header_line, headers = records[0]
+    headers = [h.strip() for h in headers]
+    table = RawTable(label, table_kind(headers))
+    canonical = [canonical_header(h) for h in headers]
+    seen: dict[str, str] = {}
+    for header, name in zip(headers, canonical, strict=True):
+        if name is None:
+            continue
+        if name in seen:
+            table.problems.append(
+                Problem(
+                    label, header_line, name, f"two columns mean {name}: {seen[name]!r}, {header!r}"
+                )
+            )
+            table.readable = False
+        seen[name] = header
+    for line, record in records[1:]:
+        cells: dict[str, str] = {}
+        extras: dict[str, str] = {}
+        if len(record) > len(headers) and any(c.strip() for c in record[len(headers) :]):
+            table.problems.append(
+                Problem(label, line, "-", f"{len(record)} cells but {len(headers)} columns")
+            )
+            continue
+        for index, value in enumerate(record[: len(headers)]):
+            name = canonical[index]
+            if name is not None:
+                cells[name] = value.strip()
+            elif headers[index]:
+                extras[headers[index]] = value
+        table.rows.append(RawRow(line, cells, extras))
+    return table
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

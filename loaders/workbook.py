@@ -1,0 +1,111 @@
+"""Load workbooks (CSV folders, CSV files, XLSX) into a store, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.problems import InvalidInput, Problem
+from loaders.tables import (
+    RawTable,
+    read_csv_table,
+    read_xlsx_tables,
+    table_from_frame,
+    unreadable,
+)
+from loaders.validate import Validated, validate
+from queries.store import LoadResult, Progress, Store, organizations_frame, ties_frame
+
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What a load wrote, and the problems of the rows it skipped (with ``skip_invalid``)."""
+
+    result: LoadResult
+    skipped: list[Problem]
+
+
+def read_tables(paths: Iterable[Path]) -> list[RawTable]:
+    """Raw tables from files and folders: CSV/TSV files, XLSX workbooks, folders of those."""
+    tables: list[RawTable] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (*_TEXT_SUFFIXES, ".xlsx")
+            )
+            if not files:
+                tables.append(_missing(path, "no CSV or XLSX file in this folder"))
+            tables.extend(read_tables(files))
+        elif path.suffix.lower() == ".xlsx":
+            tables.extend(read_xlsx_tables(path))
+        elif path.exists():
+            tables.append(read_csv_table(path))
+        else:
+            tables.append(_missing(path, "no such file or folder"))
+    return tables
+
+
+def check_workbook(paths: Sequence[Path], store: Store | None = None) -> Validated:
+    """Read and validate without writing; ties may point at organizations in ``store``."""
+    known = store.existing_ids if store is not None else None
+    return validate(read_tables(paths), known_ids=known)
+
+
+def load_workbook(
+    paths: Sequence[Path],
+    store: Store,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> LoadOutcome:
+    """Validate every row, then load in one all-or-nothing write.
+
+    Raises :class:`InvalidInput` listing every problem (and writes nothing) unless
+    ``skip_invalid``, which loads the valid rows and returns the problems of the others.
+    """
+    checked = check_workbook(paths, store)
+    if checked.problems and not (skip_invalid and checked.usable):
+        raise InvalidInput(checked.problems)
+    result = store.load(
+        organizations_frame(_frame(checked.organizations)),
+        ties_frame(_frame(checked.ties)),
+        progress=progress,
+    )
+    return LoadOutcome(result=result, skipped=checked.problems)
+
+
+def load_tables(
+    orgs: pd.DataFrame,
+    ties: pd.DataFrame,
+    store: Store,
+    *,
+    label: str = "table",
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Validate and load in-memory workbook tables (workbook headers), all or nothing."""
+    tables = [
+        table_from_frame(orgs, label=f"{label}/organizations"),
+        table_from_frame(ties, label=f"{label}/ties"),
+    ]
+    tables[0].kind, tables[1].kind = "organizations", "ties"
+    checked = validate(tables, known_ids=store.existing_ids)
+    if checked.problems:
+        raise InvalidInput(checked.problems)
+    return store.load(
+        organizations_frame(_frame(checked.organizations)),
+        ties_frame(_frame(checked.ties)),
+        progress=progress,
+    )
+
+
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+
+
+def _missing(path: Path, message: str) -> RawTable:
+    return unreadable(str(path), 0, message)

@@ -1,0 +1,30 @@
+"""Open the store a user asked for: Neo4j when a URI is given, else the embedded file."""
+
+from __future__ import annotations
+
+import os
+
+from queries.store import Store
+
+DEFAULT_DB = "maillage.db"
+
+
+def open_store(*, db: str | None = None, neo4j_uri: str | None = None) -> Store:
+    """The Neo4j store for ``neo4j_uri`` (or ``NEO4J_URI``), else the embedded store.
+
+    The embedded file is ``db``, else ``MAILLAGE_DB``, else ``maillage.db`` here.
+    Neo4j credentials come from ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+    """
+    uri = neo4j_uri or os.environ.get("NEO4J_URI")
+    if uri:
+        from queries.neo4j_store import Neo4jStore  # imported here: the driver is heavy
+
+        return Neo4jStore(
+            uri,
+            user=os.environ.get("NEO4J_USER", "neo4j"),
+            password=os.environ.get("NEO4J_PASSWORD", ""),
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+    from queries.sqlite_store import SQLiteStore
+
+    return SQLiteStore.at(db or os.environ.get("MAILLAGE_DB") or DEFAULT_DB)

@@ -1,0 +1,249 @@
+"""The embedded store: one local SQLite file, no server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from queries import sql
+from queries.store import (
+    GraphQuery,
+    LoadResult,
+    Progress,
+    StoreError,
+    StoreInfo,
+    organizations_frame,
+    plain_value,
+    properties_json,
+    since_key,
+    ties_frame,
+)
+
+_BATCH = 5_000
+
+
+class SQLiteStore:
+    """The embedded store in one SQLite file (``":memory:"`` for a throwaway one).
+
+    >>> store = SQLiteStore(":memory:")
+    >>> orgs = organizations_frame([{"id": "a", "name": "A", "type": "network"}])
+    >>> store.load(orgs, ties_frame([])).organizations
+    1
+    >>> store.info().organizations_by_type
+    {'network': 1}
+    >>> store.close()
+    """
+
+    backend = "embedded"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.location = str(path)
+        try:
+            self._connection = sqlite3.connect(
+                self.location, isolation_level=None, check_same_thread=False, timeout=30
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the store {self.location}: {error}") from error
+        self._connection.execute("PRAGMA foreign_keys = ON")
+        if self.location != ":memory:":
+            # WAL: readers see the data before or after a load, never half of it.
+            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute("PRAGMA synchronous = NORMAL")
+        self._connection.executescript(sql.SCHEMA)
+        with self._transaction():
+            if self._meta("data_version") is None:
+                self._connection.execute(sql.SET_META, ("data_version", "empty"))
+
+    @classmethod
+    def at(cls, path: str | os.PathLike[str]) -> SQLiteStore:
+        """Open the store at ``path``, creating its folder if needed."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return cls(path)
+
+    def load(
+        self, orgs: pd.DataFrame, ties: pd.DataFrame, *, progress: Progress | None = None
+    ) -> LoadResult:
+        orgs = organizations_frame(orgs)
+        ties = ties_frame(ties)
+        total = len(orgs) + len(ties)
+        done = 0
+        version = uuid.uuid4().hex
+        try:
+            with self._transaction():
+                for rows in _batches(_organization_rows(orgs)):
+                    self._connection.executemany(sql.UPSERT_ORGANIZATION, rows)
+                    done += len(rows)
+                    if progress:
+                        progress(done, total)
+                for rows in _batches(_tie_rows(ties)):
+                    self._connection.executemany(sql.UPSERT_TIE, rows)
+                    done += len(rows)
+                    if progress:
+                        progress(done, total)
+                self._connection.execute(sql.SET_META, ("data_version", version))
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"load refused, nothing written: {error}") from error
+        except sqlite3.Error as error:
+            raise StoreError(f"load failed, nothing written: {error}") from error
+        return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        with self._transaction():
+            self._fill_id_list(ids)
+            found = {row[0] for row in self._connection.execute(sql.EXISTING_IDS)}
+        return found
+
+    def info(self) -> StoreInfo:
+        with self._transaction():
+            orgs = dict(self._connection.execute(sql.COUNT_ORGANIZATIONS_BY_TYPE).fetchall())
+            ties = dict(self._connection.execute(sql.COUNT_TIES_BY_TYPE).fetchall())
+            version = self._meta("data_version") or "empty"
+        return StoreInfo(
+            backend=self.backend,
+            location=self.location,
+            data_version=version,
+            organizations_by_type=orgs,
+            ties_by_type=ties,
+        )
+
+    def data_version(self) -> str:
+        return self._meta("data_version") or "empty"
+
+    def read_graph(self, query: GraphQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
+        parameters = {
+            "levels": json.dumps(list(query.levels)),
+            "types": _json_or_none(query.organization_types),
+            "regions": _json_or_none(query.regions),
+            "tie_types": _json_or_none(query.tie_types),
+            "as_of": query.as_of_text,
+        }
+        # One read transaction, so a load running meanwhile is seen whole or not at all.
+        with self._transaction(read_only=True):
+            org_rows = self._connection.execute(sql.SELECT_ORGANIZATIONS, parameters).fetchall()
+            tie_rows = self._connection.execute(sql.SELECT_TIES, parameters).fetchall()
+        orgs = pd.DataFrame(
+            org_rows,
+            columns=[
+                "id", "name", "type", "legal_form", "sector", "region", "city", "country",
+                "lat", "lon", "website", "founded", "members", "employees", "tags",
+                "visibility", "properties",
+            ],
+        )  # fmt: skip
+        ties = pd.DataFrame(
+            tie_rows,
+            columns=[
+                "source", "target", "type", "weight", "since", "until", "visibility",
+                "source_ref", "note", "properties",
+            ],
+        )  # fmt: skip
+        seen = set(orgs["id"])
+        ties = ties[ties["source"].isin(seen) & ties["target"].isin(seen)]
+        if query.focus is not None:
+            keep = _within_hops(query.focus, ties, query.hops) if query.focus in seen else set()
+            orgs = orgs[orgs["id"].isin(keep)]
+            ties = ties[ties["source"].isin(keep) & ties["target"].isin(keep)]
+        return organizations_frame(orgs), ties_frame(ties)
+
+    def write_metrics(self, metrics: pd.DataFrame) -> int:
+        rows = [
+            (json.dumps({k: plain_value(v) for k, v in row.items()}, sort_keys=True), str(org_id))
+            for org_id, row in metrics.to_dict(orient="index").items()
+        ]
+        with self._transaction():
+            self._connection.executemany(sql.SET_METRICS, rows)
+            self._connection.execute(sql.SET_META, ("data_version", uuid.uuid4().hex))
+        return len(rows)
+
+    def read_metrics(self) -> pd.DataFrame:
+        """Metrics last written with :meth:`write_metrics`, indexed by organization id."""
+        rows = self._connection.execute(sql.SELECT_METRICS).fetchall()
+        return pd.DataFrame.from_records(
+            [json.loads(metrics) for _, metrics in rows], index=[org_id for org_id, _ in rows]
+        )
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, *, read_only: bool = False) -> Iterator[None]:
+        self._connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        self._connection.execute("COMMIT")
+
+    def _meta(self, key: str) -> str | None:
+        row = self._connection.execute(sql.GET_META, (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _fill_id_list(self, ids: Iterable[str]) -> None:
+        self._connection.execute(sql.CREATE_ID_LIST)
+        self._connection.execute(sql.CLEAR_ID_LIST)
+        self._connection.executemany(sql.ADD_TO_ID_LIST, ((i,) for i in ids))
+
+
+def _organization_rows(orgs: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    row: Any
+    for row in orgs.itertuples(index=False):
+        yield (
+            row.id, row.name, row.type, row.legal_form, row.sector, row.region, row.city,
+            row.country, plain_value(row.lat), plain_value(row.lon), row.website,
+            plain_value(row.founded), plain_value(row.members), plain_value(row.employees),
+            row.tags, row.visibility,
+            properties_json(row.properties),
+        )  # fmt: skip
+
+
+def _tie_rows(ties: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    row: Any
+    for row in ties.itertuples(index=False):
+        yield (
+            row.source, row.target, row.type, since_key(row.since), float(row.weight),
+            row.since, row.until, row.visibility, row.source_ref, row.note,
+            properties_json(row.properties),
+        )  # fmt: skip
+
+
+def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _within_hops(focus: str, ties: pd.DataFrame, hops: int) -> set[str]:
+    neighbours: dict[str, set[str]] = {}
+    for source, target in zip(ties["source"], ties["target"], strict=True):
+        neighbours.setdefault(source, set()).add(target)
+        neighbours.setdefault(target, set()).add(source)
+    reached = {focus}
+    frontier = {focus}
+    for _ in range(hops):
+        frontier = {n for node in frontier for n in neighbours.get(node, ())} - reached
+        reached |= frontier
+    return reached
+
+
+def _json_or_none(values: tuple[str, ...] | None) -> str | None:
+    return None if values is None else json.dumps(list(values))
