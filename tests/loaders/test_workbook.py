@@ -76,7 +76,9 @@ def test_loading_twice_leaves_every_count_unchanged(tmp_path):
 
 def test_three_bad_rows_in_two_files_are_all_listed_and_nothing_is_written(tmp_path):
     db = str(tmp_path / "m.db")
-    assert run("--db", db, "load", str(write_workbook(tmp_path / "good", ORGANIZATIONS, TIES)))[0] == 0
+    assert (
+        run("--db", db, "load", str(write_workbook(tmp_path / "good", ORGANIZATIONS, TIES)))[0] == 0
+    )
     before = json.loads(run("--db", db, "--format", "json", "info")[1])
     bad_orgs = ORGANIZATIONS + "bakery-1,La Mie,bakery,06,,,,,\nnameless,,network,06,,,,,\n"
     bad_ties = TIES + "coop-eveil,ghost,partner,2019,,,\n"
@@ -130,7 +132,7 @@ def test_semicolon_windows_1252_french_twin_loads_exactly_like_utf8_comma(tmp_pa
 @pytest.mark.parametrize(
     "name",
     [
-        "Coop \"L'Éveil\" 🌱",
+        'Coop "L\'Éveil" 🌱',
         "<script>alert('x')</script>",
         "x'}) DETACH DELETE n //",
         '"; DROP TABLE organizations; --',
