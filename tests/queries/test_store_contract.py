@@ -1,4 +1,4 @@
-"""One contract, two stores: the embedded SQLite file and a real Neo4j server give the same answers."""
+"""One contract, two stores: the embedded file and a real Neo4j server answer alike."""
 
 from __future__ import annotations
 
