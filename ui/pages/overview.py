@@ -1,0 +1,179 @@
+"""Overview: how big the graph is, where the ties are, who brokers, what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui import data, sidebar, state
+from ui.show import chart_and_table, number, pending, region_label, type_label, type_scale
+from ui.state import t
+
+st.title(t("page.overview"))
+st.caption(t("app.tagline"))
+
+version, audience, as_of = data.data_version(), sidebar.audience(), state.get("as_of")
+orgs, ties = data.frames(version, audience, as_of)
+if orgs.empty:
+    st.info(t("common.empty_store"))
+    st.stop()
+
+n, m = len(orgs), len(ties)
+tied = set(ties["source"]) | set(ties["target"])
+density = 0.0
+try:
+    G = data.graph(version, audience, as_of)
+    pairs = G.number_of_edges()
+    density = 2 * pairs / (n * (n - 1)) if n > 1 else 0.0
+except data.Pending:
+    G = None
+columns = st.columns(4)
+columns[0].metric(t("common.organizations"), number(n))
+columns[1].metric(t("common.ties"), number(m))
+columns[2].metric(t("common.density"), number(density, 4))
+columns[3].metric(t("common.isolated"), number(n - len(tied & set(orgs["id"]))))
+
+left, right = st.columns(2)
+with left:
+    by_type = (
+        orgs.assign(label=orgs["type"].map(type_label))
+        .groupby("label", as_index=False)
+        .size()
+        .rename(columns={"label": t("common.type"), "size": t("common.count")})
+        .sort_values(t("common.count"), ascending=False, kind="stable")
+    )
+    chart = (
+        alt.Chart(by_type)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{t('common.count')}:Q"),
+            y=alt.Y(f"{t('common.type')}:N", sort="-x"),
+            color=alt.Color(f"{t('common.type')}:N", scale=type_scale(), legend=None),
+        )
+    )
+    chart_and_table(t("overview.by_type"), chart, by_type, key="organizations_by_type")
+with right:
+    by_region = (
+        orgs.assign(label=orgs["region"].map(region_label))
+        .groupby("label", as_index=False)
+        .size()
+        .rename(columns={"label": t("common.region"), "size": t("common.count")})
+        .sort_values(t("common.count"), ascending=False, kind="stable")
+    )
+    chart = (
+        alt.Chart(by_region)
+        .mark_bar()
+        .encode(x=f"{t('common.count')}:Q", y=alt.Y(f"{t('common.region')}:N", sort="-x"))
+    )
+    chart_and_table(t("overview.by_region"), chart, by_region, key="organizations_by_region")
+
+# Ties between a region (one end) and a type (the other end): where alliances reach.
+ends = orgs.set_index("id")[["region", "type"]]
+if m:
+    source_end = ends.reindex(ties["source"]).reset_index(drop=True)
+    target_end = ends.reindex(ties["target"]).reset_index(drop=True)
+    cells = pd.concat(
+        [
+            pd.DataFrame({"region": source_end["region"], "type": target_end["type"]}),
+            pd.DataFrame({"region": target_end["region"], "type": source_end["type"]}),
+        ]
+    )
+    heat = cells.assign(
+        region=cells["region"].map(region_label), type=cells["type"].map(type_label)
+    ).value_counts(["region", "type"])
+    heat = heat.reset_index(name="count").rename(
+        columns={"region": t("common.region"), "type": t("common.type"), "count": t("common.ties")}
+    )
+else:
+    heat = pd.DataFrame()
+heat_chart = (
+    alt.Chart(heat)
+    .mark_rect()
+    .encode(
+        x=alt.X(f"{t('common.type')}:N"),
+        y=alt.Y(f"{t('common.region')}:N"),
+        color=alt.Color(f"{t('common.ties')}:Q", scale=alt.Scale(scheme="blues")),
+        tooltip=list(heat.columns),
+    )
+    if not heat.empty
+    else None
+)
+chart_and_table(t("overview.heatmap"), heat_chart, heat, key="ties_region_type")
+
+left, right = st.columns(2)
+with left:
+    years = pd.to_numeric(ties["since"].str[:4], errors="coerce").dropna().astype(int)
+    per_year = years.value_counts().sort_index().rename_axis(t("common.year"))
+    per_year = per_year.reset_index(name=t("common.ties"))
+    chart = (
+        alt.Chart(per_year).mark_bar().encode(x=f"{t('common.year')}:O", y=f"{t('common.ties')}:Q")
+        if not per_year.empty
+        else None
+    )
+    chart_and_table(t("overview.per_year"), chart, per_year, key="ties_per_year")
+with right:
+    today = dt.date.today()
+    year_ago = (today - dt.timedelta(days=365)).isoformat()
+    gained = int(((ties["since"] >= year_ago) & (ties["since"] <= today.isoformat())).sum())
+    lost = int(((ties["until"] >= year_ago) & (ties["until"] <= today.isoformat())).sum())
+    st.subheader(t("overview.changes"))
+    columns = st.columns(2)
+    columns[0].metric(t("overview.gained"), number(gained))
+    columns[1].metric(t("overview.lost"), number(lost))
+
+try:
+    measures = data.metrics(version, audience, as_of)
+except data.Pending as error:
+    pending(error)
+    measures = None
+if measures is not None and not measures.empty:
+    left, right = st.columns(2)
+    numeric = [
+        c
+        for c in ("degree", "betweenness", "closeness", "eigenvector", "pagerank", "constraint")
+        if c in measures.columns
+    ]
+    with left:
+        metric = st.selectbox(
+            t("common.metric"),
+            numeric,
+            key=state.widget_key("metric", numeric),
+            format_func=lambda c: t(f"field.{c}"),
+        )
+        state.keep("metric")
+        values = measures[[metric]].dropna().rename(columns={metric: t(f"field.{metric}")})
+        chart = (
+            alt.Chart(values)
+            .mark_bar()
+            .encode(
+                x=alt.X(f"{t(f'field.{metric}')}:Q", bin=alt.Bin(maxbins=30)),
+                y=alt.Y("count()", title=t("common.organizations")),
+            )
+        )
+        chart_and_table(t("overview.distribution"), chart, values, key="metric_distribution")
+    with right:
+        brokers = measures.sort_values(
+            ["betweenness", "id"], ascending=[False, True], kind="stable"
+        ).head(15)
+        brokers = pd.DataFrame(
+            {
+                t("common.name"): brokers["name"],
+                t("common.type"): brokers["type"].map(type_label),
+                t("field.betweenness"): brokers["betweenness"].round(4),
+                t("field.broker_role"): brokers.get("broker_role"),
+            }
+        )
+        chart = (
+            alt.Chart(brokers)
+            .mark_bar()
+            .encode(
+                x=f"{t('field.betweenness')}:Q",
+                y=alt.Y(f"{t('common.name')}:N", sort="-x"),
+                color=alt.Color(f"{t('common.type')}:N", scale=type_scale()),
+                tooltip=list(brokers.columns),
+            )
+        )
+        chart_and_table(t("overview.brokers"), chart, brokers, key="top_brokers")

@@ -1,0 +1,100 @@
+"""Small rendering helpers shared by the pages: labels, a chart with its table, empty states."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from maillage.regions import regions
+from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
+from ui import state
+from ui.i18n import format_number
+from ui.state import t
+
+#: One colour per organization type (colour-blind-safe Okabe–Ito palette), map and charts alike.
+TYPE_COLOURS = {
+    "enterprise": "#0072B2",
+    "network": "#D55E00",
+    "community_group": "#009E73",
+    "international_partner": "#CC79A7",
+    "funder": "#E69F00",
+    "public_body": "#56B4E9",
+    "research": "#7F6A00",
+}
+OTHER_COLOUR = "#999999"
+
+
+def type_label(kind: object) -> str:
+    """An organization type in the language in force."""
+    return t(f"type.{kind}") if kind in ORGANIZATION_TYPES else str(kind or "—")
+
+
+def tie_label(kind: object) -> str:
+    """A tie type in the language in force."""
+    return t(f"tie.{kind}") if kind in TIE_TYPES else str(kind or "—")
+
+
+def region_label(code: object) -> str:
+    """A region code as its name in the language in force (``—`` when missing)."""
+    found = regions().get(str(code)) if code else None
+    if found is None:
+        return t("common.outside_quebec") if not code else str(code)
+    return found.name_fr if state.language() == "fr" else found.name_en
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    """A number written the local way."""
+    return format_number(value, state.language(), digits=digits)
+
+
+def type_scale() -> alt.Scale:
+    """The Altair colour scale giving each (translated) type its map colour."""
+    return alt.Scale(
+        domain=[type_label(k) for k in ORGANIZATION_TYPES],
+        range=[TYPE_COLOURS[k] for k in ORGANIZATION_TYPES],
+    )
+
+
+def chart_and_table(
+    title: str,
+    chart: alt.Chart | alt.LayerChart | None,
+    table: pd.DataFrame,
+    *,
+    key: str,
+) -> None:
+    """A titled chart with its table one click away (a second tab)."""
+    st.subheader(title)
+    if table.empty:
+        st.info(t("common.none"))
+        return
+    chart_tab, table_tab = st.tabs([t("common.chart"), t("common.table")])
+    with chart_tab:
+        if chart is not None:
+            st.altair_chart(chart, width="stretch")
+    with table_tab:
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(
+            t("common.download_csv"),
+            table.to_csv(index=False).encode("utf-8"),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"download.{key}",
+        )
+
+
+def pending(error: Exception) -> None:
+    """Say an analysis of graph/ is not available yet."""
+    st.info(t("common.pending", name=str(error)))
+
+
+def options_of(values: Iterable[object]) -> list[str]:
+    """Distinct non-empty values as sorted text (for filter choices)."""
+    return sorted({str(v) for v in values if v is not None and not pd.isna(v) and str(v)})
+
+
+def labelled(func: Callable[[object], str]) -> Callable[[str], str]:
+    """``func`` as a ``format_func`` for Streamlit widgets."""
+    return lambda value: func(value)
