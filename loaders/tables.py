@@ -142,11 +142,19 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
 def table_from_frame(frame: pd.DataFrame, *, label: str) -> RawTable:
     """A raw table from an in-memory table, numbered as if written to CSV (header on line 1)."""
     headers = [str(c) for c in frame.columns]
+    columns = [_column_text(frame[c]) for c in frame.columns]
     records = [(1, headers)] + [
-        (line, [_cell_text(v) for v in values])
-        for line, values in enumerate(frame.itertuples(index=False, name=None), start=2)
+        (line, list(values)) for line, values in enumerate(zip(*columns, strict=True), start=2)
     ]
     return _table_from_records(label, records)
+
+
+def _column_text(values: pd.Series) -> list[str]:
+    """A column's cells as text, as :func:`_cell_text` would write them, in one pass."""
+    cells = values.tolist()
+    if all(isinstance(v, str) for v in cells):
+        return cells
+    return [_cell_text(v) for v in cells]
 
 
 def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:

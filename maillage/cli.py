@@ -269,7 +269,6 @@ def demo(
     Example: maillage --db demo.db demo --port 8501
     """
     from loaders.synthetic import generate
-
     from loaders.workbook import load_tables
     from queries.sqlite_store import SQLiteStore
 

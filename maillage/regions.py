@@ -48,6 +48,7 @@ def _by_folded_name() -> dict[str, str]:
     return names
 
 
+@cache
 def region_code(text: str) -> str | None:
     """The region code for a code (``6``, ``06``) or a French or English name, or None.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 from typing import Final
 
 ORGANIZATION_TYPES: Final = (
@@ -137,6 +138,7 @@ HEADER_ALIASES: Final = {
 }
 
 
+@cache
 def fold(word: str) -> str:
     """Fold a word for matching: lower case, no accents, spaces and dashes as ``_``.
 
@@ -156,6 +158,7 @@ def fold(word: str) -> str:
     return bare.strip("_")
 
 
+@cache
 def organization_type(word: str) -> str | None:
     """The canonical organization type for an English or French word, or None.
 
@@ -172,6 +175,7 @@ def organization_type(word: str) -> str | None:
     return _ORGANIZATION_ALIASES.get(folded)
 
 
+@cache
 def tie_type(word: str) -> str | None:
     """The canonical tie type for an English or French word, or None.
 
@@ -186,6 +190,7 @@ def tie_type(word: str) -> str | None:
     return _TIE_ALIASES.get(folded)
 
 
+@cache
 def visibility(word: str) -> str | None:
     """The canonical visibility for an English or French word, or None.
 

@@ -152,20 +152,14 @@ def organizations_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.
     orgs["country"] = orgs["country"].fillna("CA")
     orgs["properties"] = pd.Series([_as_properties(p) for p in orgs["properties"]], dtype=object)
     for column in INTEGER_COLUMNS:
-        orgs[column] = pd.array(
-            [None if _missing(v) else int(v) for v in orgs[column]], dtype="Int64"
-        )
+        orgs[column] = pd.to_numeric(orgs[column], errors="coerce").astype("Int64")
     for column in REAL_COLUMNS:
         orgs[column] = pd.to_numeric(orgs[column], errors="coerce").astype("float64")
     text_columns = [
         c for c in ORGANIZATION_COLUMNS if c not in INTEGER_COLUMNS and c not in REAL_COLUMNS
     ]
     for column in text_columns:
-        orgs[column] = pd.Series(
-            [None if _missing(v) else str(v) for v in orgs[column]],
-            dtype="object",
-            index=orgs.index,
-        )
+        orgs[column] = _text(orgs[column])
     orgs = orgs[[*ORGANIZATION_COLUMNS, "properties"]]
     return orgs.sort_values("id", kind="stable").reset_index(drop=True)
 
@@ -186,11 +180,7 @@ def ties_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame
     ties["properties"] = pd.Series([_as_properties(p) for p in ties["properties"]], dtype=object)
     for column in TIE_COLUMNS:
         if column != "weight":
-            ties[column] = pd.Series(
-                [None if _missing(v) else str(v) for v in ties[column]],
-                dtype="object",
-                index=ties.index,
-            )
+            ties[column] = _text(ties[column])
     ties = ties[[*TIE_COLUMNS, "properties"]]
     sort_since = ties["since"].fillna("")
     ordered = ties.assign(_since=sort_since).sort_values(
@@ -210,6 +200,8 @@ def since_key(since: str | None) -> str:
 
 def properties_json(properties: Mapping[str, Any]) -> str:
     """Extra properties as canonical JSON (sorted keys, UTF-8 kept)."""
+    if not properties:
+        return "{}"
     return json.dumps(dict(properties), ensure_ascii=False, sort_keys=True)
 
 
@@ -229,6 +221,15 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Text cells as Python strings, missing ones as None, in an object column."""
+    present = values.notna()
+    text = values.astype(object)
+    if not all(isinstance(v, str) for v in text[present]):
+        text = text.where(~present, text[present].map(str))
+    return text.where(present, None).astype(object)
+
+
 def _table(rows: Any) -> pd.DataFrame:
     table = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     return table.reset_index(drop=True)
@@ -241,12 +242,3 @@ def _as_properties(value: Any) -> dict[str, Any]:
         loaded = json.loads(value)
         return dict(loaded) if isinstance(loaded, Mapping) else {}
     return {}
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
