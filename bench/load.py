@@ -1,0 +1,105 @@
+"""Measure generating and loading Québec scale into the stores, and local Neo4j reads."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from graph.build import alliance_graph
+from loaders.synthetic import generate
+from loaders.workbook import load_tables
+from queries.sqlite_store import SQLiteStore
+from queries.store import GraphQuery, Store
+
+
+def timed(action):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def ego_latencies(store: Store, ids: list[str], *, hops: int = 2) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ego-network reads around ``ids``."""
+    times = []
+    for org_id in ids:
+        _, seconds = timed(
+            lambda org_id=org_id: store.read_graph(
+                GraphQuery(audience="public", focus=org_id, hops=hops)
+            )
+        )
+        times.append(seconds * 1000)
+    quantiles = statistics.quantiles(times, n=100)
+    return statistics.median(times), quantiles[94]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is Québec scale")
+    parser.add_argument("--egos", type=int, default=200, help="ego queries to time")
+    parser.add_argument("--no-neo4j", action="store_true", help="skip Neo4j even if configured")
+    options = parser.parse_args(argv)
+
+    rows: list[tuple[str, str, str]] = []
+    (orgs, ties), generating = timed(lambda: generate(seed=2026, scale=options.scale))
+    rows.append(("generate Québec scale" if options.scale == 1 else f"generate ×{options.scale}",
+                 f"{generating:.2f} s", f"{len(orgs):,} organizations, {len(ties):,} ties"))
+    with tempfile.TemporaryDirectory() as folder:
+        store = SQLiteStore(Path(folder) / "bench.db")
+        result, loading = timed(lambda: load_tables(orgs, ties, store, label="bench"))
+        rows.append(("load into the embedded store (validate + write)", f"{loading:.2f} s",
+                     f"{result.ties / loading:,.0f} ties/s"))
+        rows.append(("whole demo load (generate + load)", f"{generating + loading:.2f} s",
+                     "aim < 5 s"))
+        (read_orgs, read_ties), reading = timed(
+            lambda: store.read_graph(GraphQuery(audience="private"))
+        )
+        G, building = timed(lambda: alliance_graph(read_orgs, read_ties))
+        rows.append(("embedded: read whole graph into NetworkX", f"{reading + building:.2f} s",
+                     f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"))
+        sample = list(np.random.default_rng(7).choice(read_orgs["id"], options.egos))
+        p50, p95 = ego_latencies(store, sample)
+        rows.append((f"embedded: {options.egos} ego queries (2 hops)",
+                     f"p50 {p50:.1f} ms", f"p95 {p95:.1f} ms"))
+        store.close()
+
+    if os.environ.get("NEO4J_URI") and not options.no_neo4j:
+        from queries.connect import open_store
+
+        neo4j = open_store()
+        try:
+            neo4j.info()  # connect before timing; tools/run-bench gives it an empty database
+            result, loading = timed(lambda: load_tables(orgs, ties, neo4j, label="bench"))
+            rows.append(("load into Neo4j (validate + write)", f"{loading:.2f} s",
+                         f"{result.ties / loading:,.0f} ties/s (aim ≥ 20,000)"))
+            (read_orgs, read_ties), reading = timed(
+                lambda: neo4j.read_graph(GraphQuery(audience="private"))
+            )
+            G, building = timed(lambda: alliance_graph(read_orgs, read_ties))
+            rows.append(("Neo4j: read whole graph into NetworkX", f"{reading + building:.2f} s",
+                         f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"))
+            p50, p95 = ego_latencies(neo4j, sample)
+            rows.append((f"Neo4j: {options.egos} ego queries (2 hops)", f"p50 {p50:.1f} ms",
+                         f"p95 {p95:.1f} ms (aim < 50)"))
+        finally:
+            neo4j.close()
+    else:
+        rows.append(("Neo4j", "skipped", "NEO4J_URI not set (make bench starts a server)"))
+
+    print("\n## Loading (bench/load.py)\n")
+    print("| measure | time | detail |")
+    print("|---|---|---|")
+    for name, value, detail in rows:
+        print(f"| {name} | {value} | {detail} |")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
