@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -598,32 +598,87 @@ def _date_strings(codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return _take(table.ravel(), codes)
 
 
-def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A complete workbook: the real umbrellas of ``data/demo`` plus fictional organizations.
+@dataclass
+class _World:
+    """The generated population, as arrays indexed by position, for the tie generators.
 
-    Returns ``(organizations, ties)`` with workbook column names. The same seed and scale give
-    identical frames. Generated organizations have ``synthetic`` = True and fictional names;
-    generated ties have ``source_ref`` = ``"synthetic"``.
-
-    >>> orgs, ties = generate(scale=0.01)
-    >>> bool(orgs.loc[orgs["id"].str.startswith("syn-"), "synthetic"].all())
-    True
+    Positions follow the organizations table: curated rows first, then enterprises,
+    community groups, local networks, synthetic funders and foreign partners.
     """
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale}")
-    rng = np.random.default_rng(seed)
-    curated_orgs, curated_ties = read_curated()
-    regions = read_regions()
-    known = set(curated_orgs["id"])
 
-    n_ent = round(N_ENTERPRISES * scale)
-    n_com = round(N_COMMUNITY_GROUPS * scale)
-    n_net = max(len(regions), round(N_LOCAL_NETWORKS * scale))
-    n_fun = max(2, round(N_FUNDERS * scale))
-    n_int = max(len(FOREIGN_CITIES) // 3, round(N_FOREIGN * scale))
-    n_cur = len(curated_orgs)
+    rng: np.random.Generator
+    scale: float
+    curated_ids: dict[str, int]
+    counts: dict[str, int]
+    ent_sector: np.ndarray
+    ent_form: np.ndarray
+    ent_founded: np.ndarray
+    com_kind: np.ndarray
+    com_founded: np.ndarray
+    region: dict[str, np.ndarray]
+    city: dict[str, np.ndarray]
+    int_city: np.ndarray
+    int_kind: np.ndarray
+    founded: np.ndarray
+    # set by _prepare_ties
+    isolated: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    fitness: np.ndarray = field(default_factory=lambda: np.empty(0))
+    broker: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
-    # --- enterprises -----------------------------------------------------------------------
+    def start(self, kind: str) -> int:
+        """Position of the first organization of a generated kind (``ent``, ``com``, ...)."""
+        offset = len(self.curated_ids)
+        for name in ("ent", "com", "net", "fun", "int"):
+            if name == kind:
+                return offset
+            offset += self.counts[name]
+        raise KeyError(kind)
+
+    def pos(self, org_id: str) -> int:
+        """Position of a curated organization; a clear error if data/demo lost it."""
+        if org_id not in self.curated_ids:
+            raise ValueError(f"data/demo/organizations.csv has no organization {org_id!r}")
+        return self.curated_ids[org_id]
+
+    @property
+    def n_all(self) -> int:
+        """Number of organizations, curated and generated."""
+        return len(self.curated_ids) + sum(self.counts.values())
+
+    @property
+    def base(self) -> np.ndarray:
+        """Positions of enterprises then community groups, the bulk of the graph."""
+        return np.arange(self.start("ent"), self.start("net"))
+
+    @property
+    def base_region(self) -> np.ndarray:
+        """Region number (1..17) of each enterprise then community group."""
+        return np.concatenate([self.region["ent"], self.region["com"]]).astype(np.int64)
+
+    @property
+    def base_is_ent(self) -> np.ndarray:
+        """True for the enterprises among the base positions."""
+        return np.arange(self.counts["ent"] + self.counts["com"]) < self.counts["ent"]
+
+
+def _sizes(scale: float, n_regions: int) -> dict[str, int]:
+    """How many organizations of each generated kind at ``scale``."""
+    return {
+        "ent": round(N_ENTERPRISES * scale),
+        "com": round(N_COMMUNITY_GROUPS * scale),
+        "net": max(n_regions, round(N_LOCAL_NETWORKS * scale)),
+        "fun": max(2, round(N_FUNDERS * scale)),
+        "int": max(len(FOREIGN_CITIES) // 3, round(N_FOREIGN * scale)),
+    }
+
+
+def _organizations(
+    rng: np.random.Generator, regions: pd.DataFrame, curated: pd.DataFrame, scale: float
+) -> tuple[pd.DataFrame, _World]:
+    """The fictional organizations table, and the arrays the tie generators need."""
+    counts = _sizes(scale, len(regions))
+    n_ent, n_com, n_net, n_fun, n_int = counts.values()
+
     sector_names = [s[0] for s in SECTORS]
     sector_share = np.array([s[1] for s in SECTORS])
     ent_sector = rng.choice(len(SECTORS), size=n_ent, p=sector_share / sector_share.sum())
@@ -647,34 +702,20 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
     members_median = np.select([ent_form == 0, ent_form == 2], [60.0, 2500.0], 20.0)
     ent_members = _lognormal(rng, members_median, 1.1, n_ent).clip(min=3)
 
-    # --- community groups --------------------------------------------------------------------
     com_kind = rng.integers(len(COMMUNITY_KINDS), size=n_com)
-    com_names = [
-        f"{COMMUNITY_KINDS[k][0]} {p}"
-        for k, p in zip(com_kind.tolist(), _proper_names(rng, n_com), strict=True)
-    ]
+    com_names = _named(rng, [k[0] for k in COMMUNITY_KINDS], com_kind)
     com_region, com_city = _place(rng, regions, n_com)
     com_founded = _founded(rng, n_com, 20.0, 1960)
     com_employees = _lognormal(rng, 4.0, 0.9, n_com)
     com_members = _lognormal(rng, 40.0, 1.0, n_com).clip(min=5)
 
-    # --- local networks and synthetic funders -------------------------------------------------
-    net_kind = rng.integers(len(LOCAL_NETWORK_KINDS), size=n_net)
-    net_names = [
-        f"{LOCAL_NETWORK_KINDS[k]} {p}"
-        for k, p in zip(net_kind.tolist(), _proper_names(rng, n_net), strict=True)
-    ]
+    net_names = _named(rng, LOCAL_NETWORK_KINDS, rng.integers(len(LOCAL_NETWORK_KINDS), size=n_net))
     net_region, net_city = _place(rng, regions, n_net)
     net_founded = rng.integers(1985, 2016, size=n_net)
-    fun_kind = rng.integers(len(FUNDER_KINDS), size=n_fun)
-    fun_names = [
-        f"{FUNDER_KINDS[k]} {p}"
-        for k, p in zip(fun_kind.tolist(), _proper_names(rng, n_fun), strict=True)
-    ]
+    fun_names = _named(rng, FUNDER_KINDS, rng.integers(len(FUNDER_KINDS), size=n_fun))
     fun_region, fun_city = _place(rng, regions, n_fun)
     fun_founded = rng.integers(1970, 2016, size=n_fun)
 
-    # --- foreign partners ---------------------------------------------------------------------
     int_city = rng.integers(len(FOREIGN_CITIES), size=n_int)
     int_kind = rng.integers(3, size=n_int)
     int_head = rng.integers(6, size=n_int)
@@ -684,24 +725,17 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
         int_names.append(f"{FOREIGN_KINDS[language][k]} {FOREIGN_HEADS[language][h]} ({city})")
     int_founded = rng.integers(1980, 2021, size=n_int)
 
-    # --- the organizations table ---------------------------------------------------------------
     city_name = np.array([c[1] for c in CITIES], dtype=object)
     city_lat = np.array([c[2] for c in CITIES])
     city_lon = np.array([c[3] for c in CITIES])
     local_city = np.concatenate([ent_city, com_city, net_city, fun_city])
     n_local = len(local_city)
+    n_syn = n_local + n_int
     foreign_lat = np.array([c[2] for c in FOREIGN_CITIES])[int_city]
     foreign_lon = np.array([c[3] for c in FOREIGN_CITIES])[int_city]
-    lat = np.concatenate([city_lat[local_city], foreign_lat]) + rng.normal(0, 0.03, n_local + n_int)
-    lon = np.concatenate([city_lon[local_city], foreign_lon]) + rng.normal(0, 0.04, n_local + n_int)
-    n_syn = n_local + n_int
-    syn_type = np.repeat(
-        np.array(
-            ["enterprise", "community_group", "network", "funder", "international_partner"],
-            dtype=object,
-        ),
-        [n_ent, n_com, n_net, n_fun, n_int],
-    )
+    lat = np.concatenate([city_lat[local_city], foreign_lat]) + rng.normal(0, 0.03, n_syn)
+    lon = np.concatenate([city_lon[local_city], foreign_lon]) + rng.normal(0, 0.04, n_syn)
+    kinds = ["enterprise", "community_group", "network", "funder", "international_partner"]
     legal = np.concatenate(
         [
             np.array(LEGAL_FORMS, dtype=object)[ent_form],
@@ -709,52 +743,37 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
             np.full(n_int, None, dtype=object),
         ]
     )
-    community_sector = np.array([k[1] for k in COMMUNITY_KINDS], dtype=object)
     sector = np.concatenate(
         [
             np.array(sector_names, dtype=object)[ent_sector],
-            community_sector[com_kind],
+            np.array([k[1] for k in COMMUNITY_KINDS], dtype=object)[com_kind],
             np.full(n_net, "action communautaire", dtype=object),
             np.full(n_fun, "finance solidaire", dtype=object),
             np.full(n_int, "multisectoriel", dtype=object),
         ]
     )
     founded = np.concatenate([ent_founded, com_founded, net_founded, fun_founded, int_founded])
-    members = pd.array(
-        np.concatenate([ent_members, com_members, np.zeros(n_net + n_fun + n_int, np.int64)]),
-        dtype="Int64",
-    )
-    employees = pd.array(
-        np.concatenate([ent_employees, com_employees, np.zeros(n_net + n_fun + n_int, np.int64)]),
-        dtype="Int64",
-    )
+    no_count = np.zeros(n_net + n_fun + n_int, np.int64)
+    members = pd.array(np.concatenate([ent_members, com_members, no_count]), dtype="Int64")
+    employees = pd.array(np.concatenate([ent_employees, com_employees, no_count]), dtype="Int64")
     unknown = rng.random(n_syn) < 0.15
     unknown[n_ent + n_com :] = True
     members[unknown] = pd.NA
     employees[rng.random(n_syn) < 0.10] = pd.NA
     employees[n_ent + n_com :] = pd.NA
-    foreign_country = np.array([c[0] for c in FOREIGN_CITIES], dtype=object)[int_city]
-    syn_orgs = pd.DataFrame(
+    foreign = np.array([c[:2] for c in FOREIGN_CITIES], dtype=object)[int_city]
+    orgs = pd.DataFrame(
         {
-            "id": _ids("syn-ent", n_ent)
-            + _ids("syn-com", n_com)
-            + _ids("syn-net", n_net)
-            + _ids("syn-fun", n_fun)
-            + _ids("syn-int", n_int),
+            "id": [i for kind, n in counts.items() for i in _ids(f"syn-{kind}", n)],
             "name": ent_names + com_names + net_names + fun_names + int_names,
-            "type": syn_type,
+            "type": np.repeat(np.array(kinds, dtype=object), list(counts.values())),
             "legal_form": legal,
             "sector": sector,
             "region": np.concatenate(
                 [ent_region, com_region, net_region, fun_region, np.full(n_int, None, dtype=object)]
             ),
-            "city": np.concatenate(
-                [
-                    city_name[local_city],
-                    np.array([c[1] for c in FOREIGN_CITIES], dtype=object)[int_city],
-                ]
-            ),
-            "country": np.concatenate([np.full(n_local, "CA", dtype=object), foreign_country]),
+            "city": np.concatenate([city_name[local_city], foreign[:, 1]]),
+            "country": np.concatenate([np.full(n_local, "CA", dtype=object), foreign[:, 0]]),
             "lat": lat.round(5),
             "lon": lon.round(5),
             "website": None,
@@ -763,106 +782,118 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
             "employees": employees,
             "tags": _tags(rng, n_syn),
             "visibility": rng.choice(
-                np.array(["public", "members", "private"], dtype=object),
-                size=n_syn,
-                p=[0.975, 0.02, 0.005],
+                np.array(VISIBILITIES, dtype=object), size=n_syn, p=[0.975, 0.02, 0.005]
             ),
             "synthetic": True,
             "source_ref": SYNTHETIC_REF,
         }
     )
     # Namesakes happen, but a city in brackets keeps two fictional organizations apart.
-    namesake = syn_orgs["name"].duplicated(keep="first")
-    syn_orgs.loc[namesake, "name"] = (
-        syn_orgs.loc[namesake, "name"] + " (" + syn_orgs.loc[namesake, "city"] + ")"
+    namesake = orgs["name"].duplicated(keep="first")
+    orgs.loc[namesake, "name"] = (
+        orgs.loc[namesake, "name"] + " (" + orgs.loc[namesake, "city"] + ")"
     )
-    orgs = pd.concat([curated_orgs, syn_orgs], ignore_index=True)
-    for column in ("website", "legal_form", "region", "tags"):
-        orgs[column] = orgs[column].astype("str")
+    world = _World(
+        rng=rng,
+        scale=scale,
+        curated_ids={org_id: i for i, org_id in enumerate(curated["id"])},
+        counts=counts,
+        ent_sector=ent_sector,
+        ent_form=ent_form,
+        ent_founded=ent_founded,
+        com_kind=com_kind,
+        com_founded=com_founded,
+        region={
+            kind: codes.astype(np.int64)
+            for kind, codes in zip(
+                ("ent", "com", "net", "fun"),
+                (ent_region, com_region, net_region, fun_region),
+                strict=True,
+            )
+        },
+        city={"ent": ent_city, "com": com_city},
+        int_city=int_city,
+        int_kind=int_kind,
+        founded=np.concatenate(
+            [curated["founded"].fillna(FIRST_YEAR).to_numpy(dtype=np.int64), founded]
+        ),
+    )
+    return orgs, world
 
-    # --- ties, as positions in orgs --------------------------------------------------------------
-    position = {org_id: i for i, org_id in enumerate(curated_orgs["id"])}
 
-    def pos(org_id: str) -> int:
-        """Position of a curated organization; a clear error if data/demo lost it."""
-        if org_id not in known:
-            raise ValueError(f"data/demo/organizations.csv has no organization {org_id!r}")
-        return position[org_id]
+def _named(rng: np.random.Generator, kinds: Sequence[str], kind: np.ndarray) -> list[str]:
+    """``"<kind> <proper name>"`` for each drawn kind."""
+    return [
+        f"{kinds[k]} {p}" for k, p in zip(kind.tolist(), _proper_names(rng, len(kind)), strict=True)
+    ]
 
-    ent0 = n_cur
-    com0 = ent0 + n_ent
-    net0 = com0 + n_com
-    fun0 = net0 + n_net
-    int0 = fun0 + n_fun
-    n_all = int0 + n_int
-    ties = _Ties([], [], [], [])
-    ones = np.ones
 
-    base = np.arange(ent0, net0)
-    n_base = len(base)
-    base_region = np.concatenate([ent_region, com_region]).astype(np.int64)
-    base_city = np.concatenate([ent_city, com_city])
-    base_sector = np.concatenate([ent_sector, len(SECTORS) + com_kind])
-    base_is_ent = np.arange(n_base) < n_ent
+def _prepare_ties(world: _World) -> None:
+    """Draw who stays isolated, who is a broker, and everyone's propensity to partner."""
+    rng = world.rng
+    n_base = len(world.base)
     # Some organizations stay outside every network: isolates for the gap report.
-    isolated = rng.random(n_base) < 0.03
+    world.isolated = rng.random(n_base) < 0.03
     fitness = rng.pareto(2.2, size=n_base) + 0.05
     fitness[rng.random(n_base) < 0.15] = 0.0
-    fitness[isolated] = 0.0
-    broker = (rng.random(n_base) < 0.03) & ~isolated
-    fitness[broker] += 2.0
+    fitness[world.isolated] = 0.0
+    world.broker = (rng.random(n_base) < 0.03) & ~world.isolated
+    fitness[world.broker] += 2.0
+    world.fitness = fitness
 
-    # Memberships in the regional poles (the city decides which pole, if any).
-    city_pole = np.array([c[5] for c in CITIES], dtype=object)
-    pole_position = np.array([pos(p) if p else -1 for p in city_pole], dtype=np.int64)
+
+def _to_one(ties: _Ties, sources: np.ndarray, target: int, kind: str) -> None:
+    """Ties of weight 1 from each of ``sources`` to one ``target``."""
+    ties.add(sources, np.full(len(sources), target), kind, np.ones(len(sources)))
+
+
+def _membership_ties(world: _World, ties: _Ties) -> None:
+    """Memberships in the regional poles, the real sector networks and local networks."""
+    rng, base, isolated = world.rng, world.base, world.isolated
+    n_ent, n_base = world.counts["ent"], len(base)
+    base_is_ent, base_region = world.base_is_ent, world.base_region
+    # The city decides which pole, if any: not every city of data/demo's regions has one.
+    pole_position = np.array([world.pos(c[5]) if c[5] else -1 for c in CITIES], dtype=np.int64)
     join = rng.random(n_base) < np.where(base_is_ent, 0.5, 0.15)
-    pole = pole_position[base_city]
+    pole = pole_position[np.concatenate([world.city["ent"], world.city["com"]])]
     chosen = join & (pole >= 0) & ~isolated
-    ties.add(base[chosen], pole[chosen], "member_of", ones(int(chosen.sum())))
+    ties.add(base[chosen], pole[chosen], "member_of", np.ones(int(chosen.sum())))
 
-    # Memberships in the real sector networks.
-    ent_legal = np.array(LEGAL_FORMS, dtype=object)[ent_form]
+    sector_names = [s[0] for s in SECTORS]
+    ent_legal = np.array(LEGAL_FORMS, dtype=object)[world.ent_form]
     no_network = rng.random(n_ent) < 0.15
     for sector_name, form, network, probability in SECTOR_NETWORKS:
         mask = ~isolated[:n_ent] & ~no_network
         if sector_name:
-            mask &= ent_sector == sector_names.index(sector_name)
+            mask &= world.ent_sector == sector_names.index(sector_name)
         if form:
             mask &= ent_legal == form
         mask &= rng.random(n_ent) < probability
-        ties.add(
-            base[:n_ent][mask],
-            np.full(int(mask.sum()), pos(network)),
-            "member_of",
-            ones(int(mask.sum())),
-        )
+        _to_one(ties, base[:n_ent][mask], world.pos(network), "member_of")
 
-    # Community groups and a few enterprises in local networks of their region.
-    net_region_number = net_region.astype(np.int64)
+    n_net, net0 = world.counts["net"], world.start("net")
     joins_local = ~isolated & (rng.random(n_base) < np.where(base_is_ent, 0.08, 0.7))
-    local, valid = _pick_in_groups(rng, base_region[joins_local], net_region_number, np.ones(n_net))
-    ties.add(base[joins_local][valid], net0 + local[valid], "member_of", ones(int(valid.sum())))
+    local, valid = _pick_in_groups(
+        rng, base_region[joins_local], world.region["net"], np.ones(n_net)
+    )
+    ties.add(base[joins_local][valid], net0 + local[valid], "member_of", np.ones(int(valid.sum())))
     for network, probability in (("tncdc", 0.8), ("rq-aca", 0.4)):
         mask = rng.random(n_net) < probability
-        ties.add(
-            net0 + np.flatnonzero(mask),
-            np.full(int(mask.sum()), pos(network)),
-            "member_of",
-            ones(int(mask.sum())),
-        )
+        _to_one(ties, net0 + np.flatnonzero(mask), world.pos(network), "member_of")
     direct = ~base_is_ent & ~isolated & (rng.random(n_base) < 0.05)
-    ties.add(
-        base[direct],
-        np.full(int(direct.sum()), pos("rq-aca")),
-        "member_of",
-        ones(int(direct.sum())),
-    )
+    _to_one(ties, base[direct], world.pos("rq-aca"), "member_of")
 
-    # Partnerships: a fitness (Chung–Lu) model with regional and sector homophily.
-    n_partner = round(34_000 * scale)
+
+def _partnership_ties(world: _World, ties: _Ties) -> None:
+    """Partnerships: a fitness (Chung–Lu) model with regional and sector homophily."""
+    rng, fitness, base_region = world.rng, world.fitness, world.base_region
+    n_base = len(world.base)
+    n_partner = round(34_000 * world.scale)
+    base_sector = np.concatenate([world.ent_sector, len(SECTORS) + world.com_kind])
     source = rng.choice(n_base, size=n_partner, p=fitness / fitness.sum())
     mode = rng.random(n_partner)
-    p_far = np.where(broker[source], 0.5, 0.08)
+    # Brokers reach across regions and sectors far more often than others.
+    p_far = np.where(world.broker[source], 0.5, 0.08)
     same_sector = mode < (1 - p_far) * 0.6
     same_region = ~same_sector & (mode < 1 - p_far)
     target = np.empty(n_partner, dtype=np.int64)
@@ -878,115 +909,127 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
     low, high = np.minimum(source, target)[ok], np.maximum(source, target)[ok]
     _, first = np.unique(low * n_base + high, return_index=True)
     first.sort()
+    base = world.base
     ties.add(base[low[first]], base[high[first]], "partner", rng.integers(1, 4, size=len(first)))
 
-    # Funding: real solidarity-finance tools, philanthropy and synthetic regional funds.
-    funded = ~isolated & (rng.random(n_base) < np.where(base_is_ent, 0.45, 0.5))
+
+def _funding_ties(world: _World, ties: _Ties) -> None:
+    """Funding by real solidarity-finance tools, philanthropy and synthetic regional funds."""
+    rng, base_region = world.rng, world.base_region
+    n_base = len(world.base)
+    funded = ~world.isolated & (rng.random(n_base) < np.where(world.base_is_ent, 0.45, 0.5))
     rounds = np.where(funded, rng.poisson(0.6, n_base) + 1, 0)
     recipient = np.repeat(np.arange(n_base), rounds)
-    is_ent = base_is_ent[recipient]
+    is_ent = world.base_is_ent[recipient]
     funder = np.empty(len(recipient), dtype=np.int64)
-    real_ids = [pos(f) for f, _ in REAL_FUNDERS]
-    real_p = np.array([p for _, p in REAL_FUNDERS])
+    real_ids = np.array([world.pos(f) for f, _ in REAL_FUNDERS])
     draw = rng.random(len(recipient))
-    cumulative = np.cumsum(real_p)
-    real_choice = np.searchsorted(cumulative, draw, side="right")
+    real_choice = np.searchsorted(np.cumsum([p for _, p in REAL_FUNDERS]), draw, side="right")
     use_real = is_ent & (real_choice < len(real_ids))
-    funder[use_real] = np.array(real_ids)[real_choice[use_real]]
+    funder[use_real] = real_ids[real_choice[use_real]]
     # Community groups: Centraide where it works, the Chagnon foundation, SACAIS, local funds.
+    base_city = np.concatenate([world.city["ent"], world.city["com"]])
     greater_montreal = np.isin(base_region[recipient], [6, 13]) | (
         base_city[recipient] == [c[1] for c in CITIES].index("Longueuil")
     )
     com_draw = rng.random(len(recipient))
     centraide = ~is_ent & greater_montreal & (com_draw < 0.55)
-    funder[centraide] = pos("centraide-montreal")
+    funder[centraide] = world.pos("centraide-montreal")
     chagnon = ~is_ent & ~centraide & (com_draw > 0.92)
-    funder[chagnon] = pos("fondation-chagnon")
+    funder[chagnon] = world.pos("fondation-chagnon")
     sacais = ~is_ent & ~centraide & ~chagnon & (com_draw > 0.85)
-    funder[sacais] = pos("sacais")
+    funder[sacais] = world.pos("sacais")
     local_fund = ~use_real & ~centraide & ~chagnon & ~sacais
+    n_fun = world.counts["fun"]
     picked, valid = _pick_in_groups(
-        rng, base_region[recipient[local_fund]], fun_region.astype(np.int64), np.ones(n_fun)
+        rng, base_region[recipient[local_fund]], world.region["fun"], np.ones(n_fun)
     )
     anywhere = rng.integers(n_fun, size=int(local_fund.sum()))
-    funder[local_fund] = fun0 + np.where(valid, picked, anywhere)
-    ties.add(funder, base[recipient], "funds", rng.integers(1, 6, size=len(recipient)))
+    funder[local_fund] = world.start("fun") + np.where(valid, picked, anywhere)
+    ties.add(funder, world.base[recipient], "funds", rng.integers(1, 6, size=len(recipient)))
 
-    # Supply ties along plausible chains, mostly within a region.
-    n_supply = round(8_000 * scale)
+
+def _supply_ties(world: _World, ties: _Ties) -> None:
+    """Supply ties along plausible chains (farm to grocery, ...), mostly within a region."""
+    rng, n_ent, ent_sector = world.rng, world.counts["ent"], world.ent_sector
+    ent_region = world.region["ent"]
+    sector_names = [s[0] for s in SECTORS]
+    n_supply = round(8_000 * world.scale)
     chain_p = np.array([c[2] for c in SUPPLY_CHAINS])
     chain = rng.choice(len(SUPPLY_CHAINS), size=n_supply, p=chain_p / chain_p.sum())
     supplier_sector = np.array([sector_names.index(c[0]) for c in SUPPLY_CHAINS])[chain]
     client_sector = np.array([sector_names.index(c[1]) for c in SUPPLY_CHAINS])[chain]
-    ent_fitness = fitness[:n_ent] + 0.2 * ~isolated[:n_ent]
+    ent_fitness = world.fitness[:n_ent] + 0.2 * ~world.isolated[:n_ent]
     supplier, ok = _pick_in_groups(rng, supplier_sector, ent_sector, ent_fitness)
-    ent_key = base_region[:n_ent] * 1000 + ent_sector
     client, near = _pick_in_groups(
-        rng, base_region[supplier] * 1000 + client_sector, ent_key, ent_fitness
+        rng,
+        ent_region[supplier] * 1000 + client_sector,
+        ent_region * 1000 + ent_sector,
+        ent_fitness,
     )
     client_far, far_ok = _pick_in_groups(rng, client_sector, ent_sector, ent_fitness)
     local_client = near & (rng.random(n_supply) < 0.75)
     client = np.where(local_client, client, client_far)
-    ok &= local_client | far_ok
-    ok &= supplier != client
+    ok &= (local_client | far_ok) & (supplier != client)
     pairs = np.unique(supplier[ok] * n_ent + client[ok])
     pairs = pairs[rng.permutation(len(pairs))]
-    ties.add(
-        ent0 + pairs // n_ent, ent0 + pairs % n_ent, "supplies", rng.integers(1, 5, size=len(pairs))
-    )
+    ent0 = world.start("ent")
+    weight = rng.integers(1, 5, size=len(pairs))
+    ties.add(ent0 + pairs // n_ent, ent0 + pairs % n_ent, "supplies", weight)
 
-    # Spin-offs: community groups that founded an enterprise of their region.
-    n_spin = round(400 * scale)
-    founder = rng.choice(n_com, size=n_spin)
+
+def _spin_off_ties(world: _World, ties: _Ties) -> None:
+    """Community groups that founded an enterprise of their region (after their own founding)."""
+    rng, n_ent, n_com = world.rng, world.counts["ent"], world.counts["com"]
+    founder = rng.choice(n_com, size=round(400 * world.scale))
     spin, valid = _pick_in_groups(
-        rng, com_region[founder].astype(np.int64), base_region[:n_ent], ~isolated[:n_ent] * 1.0
+        rng, world.region["com"][founder], world.region["ent"], ~world.isolated[:n_ent] * 1.0
     )
-    valid &= ent_founded[spin] >= com_founded[founder]
+    valid &= world.ent_founded[spin] >= world.com_founded[founder]
     pairs = np.unique(founder[valid] * n_ent + spin[valid])
-    ties.add(com0 + pairs // n_ent, ent0 + pairs % n_ent, "founded", ones(len(pairs)))
-
-    # International: foreign partners in continental networks, tied to Québec organizations.
-    continental = np.array([pos(c[4]) for c in FOREIGN_CITIES])[int_city]
-    joins = rng.random(n_int) < 0.6
-    ties.add(int0 + np.flatnonzero(joins), continental[joins], "member_of", ones(int(joins.sum())))
-    coop = (int_kind == 1) & (rng.random(n_int) < 0.3)
     ties.add(
-        int0 + np.flatnonzero(coop),
-        np.full(int(coop.sum()), pos("ica")),
-        "member_of",
-        ones(int(coop.sum())),
+        world.start("com") + pairs // n_ent,
+        world.start("ent") + pairs % n_ent,
+        "founded",
+        np.ones(len(pairs)),
     )
-    n_abroad = round(650 * scale)
-    quebec = rng.choice(n_base, size=n_abroad, p=fitness / fitness.sum())
+
+
+def _international_ties(world: _World, ties: _Ties) -> None:
+    """Foreign partners in continental networks, and their ties to Québec organizations."""
+    rng, fitness = world.rng, world.fitness
+    n_int, n_net, n_fun = world.counts["int"], world.counts["net"], world.counts["fun"]
+    int0, net0, fun0 = world.start("int"), world.start("net"), world.start("fun")
+    continental = np.array([world.pos(c[4]) for c in FOREIGN_CITIES])[world.int_city]
+    joins = rng.random(n_int) < 0.6
+    ties.add(int0 + np.flatnonzero(joins), continental[joins], "member_of", np.ones(joins.sum()))
+    coop = (world.int_kind == 1) & (rng.random(n_int) < 0.3)
+    _to_one(ties, int0 + np.flatnonzero(coop), world.pos("ica"), "member_of")
+    n_abroad = round(650 * world.scale)
+    quebec = rng.choice(len(world.base), size=n_abroad, p=fitness / fitness.sum())
     abroad = rng.integers(n_int, size=n_abroad)
     pairs = np.unique(quebec * n_int + abroad)
-    ties.add(base[pairs // n_int], int0 + pairs % n_int, "partner", ones(len(pairs)))
-    n_net_abroad = round(40 * scale)
+    ties.add(world.base[pairs // n_int], int0 + pairs % n_int, "partner", np.ones(len(pairs)))
+    n_net_abroad = round(40 * world.scale)
     pairs = np.unique(
         rng.integers(n_net, size=n_net_abroad) * n_int + rng.integers(n_int, size=n_net_abroad)
     )
-    ties.add(net0 + pairs // n_int, int0 + pairs % n_int, "partner", ones(len(pairs)))
+    ties.add(net0 + pairs // n_int, int0 + pairs % n_int, "partner", np.ones(len(pairs)))
     gsef = rng.random(n_fun) < 0.2
-    ties.add(
-        fun0 + np.flatnonzero(gsef),
-        np.full(int(gsef.sum()), pos("gsef")),
-        "partner",
-        ones(int(gsef.sum())),
-    )
+    _to_one(ties, fun0 + np.flatnonzero(gsef), world.pos("gsef"), "partner")
 
+
+def _tie_table(world: _World, ties: _Ties, ids: np.ndarray) -> pd.DataFrame:
+    """Dated, deduplicated generated ties with workbook column names."""
+    rng = world.rng
     src = np.concatenate(ties.source)
     dst = np.concatenate(ties.target)
     kind = np.concatenate(ties.kind)
     weight = np.concatenate(ties.weight)
-    founded_all = np.concatenate(
-        [
-            curated_orgs["founded"].fillna(FIRST_YEAR).to_numpy(dtype=np.int64),
-            founded,
-        ]
-    )
-    if len(founded_all) != n_all:
+    n_all = world.n_all
+    if len(world.founded) != n_all or len(ids) != n_all:
         raise RuntimeError("organization positions are out of step")
-    since, until, _ = _dates(rng, np.maximum(founded_all[src], founded_all[dst]), 0.08)
+    since, until, _ = _dates(rng, np.maximum(world.founded[src], world.founded[dst]), 0.08)
     # A tie is identified by (source, target, type, since): keep the first of each identity.
     identity = ((src * n_all + dst) * len(TIE_TYPES) + kind) * 30_000 + since
     _, first = np.unique(identity, return_index=True)
@@ -994,8 +1037,8 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
     src, dst, kind, weight, since, until = (
         column[first] for column in (src, dst, kind, weight, since, until)
     )
-    ids = orgs["id"].to_numpy(dtype=object)
-    generated = pd.DataFrame(
+    n = len(src)
+    return pd.DataFrame(
         {
             "source": _take(ids, src),
             "target": _take(ids, dst),
@@ -1003,13 +1046,46 @@ def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.
             "weight": weight,
             "since": _date_strings(since),
             "until": _date_strings(until),
-            "visibility": _take(VISIBILITIES, rng.choice(3, size=len(src), p=[0.93, 0.05, 0.02])),
-            "source_ref": _take([SYNTHETIC_REF], np.zeros(len(src), dtype=np.int64)),
-            "note": _take([None], np.zeros(len(src), dtype=np.int64)),
+            "visibility": _take(VISIBILITIES, rng.choice(3, size=n, p=[0.93, 0.05, 0.02])),
+            "source_ref": _take([SYNTHETIC_REF], np.zeros(n, dtype=np.int64)),
+            "note": _take([None], np.zeros(n, dtype=np.int64)),
         }
     )
-    all_ties = pd.concat([curated_ties, generated], ignore_index=True)
-    return orgs, all_ties
+
+
+def generate(*, seed: int = 2026, scale: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A complete workbook: the real umbrellas of ``data/demo`` plus fictional organizations.
+
+    Returns ``(organizations, ties)`` with workbook column names. The same seed and scale give
+    identical frames. Generated organizations have ``synthetic`` = True and fictional names;
+    generated ties have ``source_ref`` = ``"synthetic"``.
+
+    >>> orgs, ties = generate(scale=0.01)
+    >>> bool(orgs.loc[orgs["id"].str.startswith("syn-"), "synthetic"].all())
+    True
+    """
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    rng = np.random.default_rng(seed)
+    curated_orgs, curated_ties = read_curated()
+    generated_orgs, world = _organizations(rng, read_regions(), curated_orgs, scale)
+    orgs = pd.concat([curated_orgs, generated_orgs], ignore_index=True)
+    for column in ("website", "legal_form", "region", "tags"):
+        orgs[column] = orgs[column].astype("str")
+
+    _prepare_ties(world)
+    ties = _Ties([], [], [], [])
+    for add_ties in (
+        _membership_ties,
+        _partnership_ties,
+        _funding_ties,
+        _supply_ties,
+        _spin_off_ties,
+        _international_ties,
+    ):
+        add_ties(world, ties)
+    generated_ties = _tie_table(world, ties, orgs["id"].to_numpy(dtype=object))
+    return orgs, pd.concat([curated_ties, generated_ties], ignore_index=True)
 
 
 def write_workbook(orgs: pd.DataFrame, ties: pd.DataFrame, folder: str | Path) -> Path:

@@ -196,3 +196,14 @@ def test_command_line_writes_a_workbook(tmp_path, capsys):
 def test_rejects_non_positive_scale():
     with pytest.raises(ValueError, match="scale"):
         synthetic.generate(scale=0)
+
+
+def test_generated_workbook_passes_the_workbook_validator(tmp_path):
+    from loaders.workbook import check_workbook
+
+    orgs, ties = synthetic.generate(scale=0.05)
+    folder = synthetic.write_workbook(orgs, ties, tmp_path)
+    checked = check_workbook([folder])
+    assert checked.problems == []
+    assert len(checked.organizations) == len(orgs)
+    assert len(checked.ties) == len(ties)
