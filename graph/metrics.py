@@ -112,18 +112,24 @@ def metrics(
 
 
 def _descriptions(orgs: pd.DataFrame | None, G: nx.Graph, nodes: list[object]) -> pd.DataFrame:
-    if orgs is not None and len(orgs):
-        known = orgs.assign(id=orgs["id"].astype(str)).drop_duplicates("id").set_index("id")
-    else:
-        known = pd.DataFrame(columns=list(_DESCRIPTIVE))
-    columns: dict[str, list[object]] = {}
+    """Name, type, region and country of each node: from ``orgs``, else node attributes."""
+    from_graph = pd.DataFrame(
+        [[G.nodes[v].get(c) for c in _DESCRIPTIVE] for v in nodes],
+        columns=list(_DESCRIPTIVE),
+        index=pd.Index(nodes, dtype=object),
+        dtype=object,
+    )
+    if orgs is None or not len(orgs):
+        return from_graph
+    known = orgs.assign(id=orgs["id"].astype(str)).drop_duplicates("id").set_index("id")
+    keys = [str(v) for v in nodes]
+    columns = {}
     for column in _DESCRIPTIVE:
-        values = []
-        for node in nodes:
-            key = str(node)
-            value = known.at[key, column] if key in known.index and column in known else None
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                value = G.nodes[node].get(column)
-            values.append(value)
-        columns[column] = values
-    return pd.DataFrame(columns, index=pd.Index(nodes, dtype=object), dtype=object)
+        if column in known.columns:
+            values = known[column].astype(object).reindex(keys).to_numpy()
+            given = pd.Series(values, index=from_graph.index, dtype=object)
+            columns[column] = given.where(given.notna(), from_graph[column])
+        else:
+            columns[column] = from_graph[column]
+    described = pd.DataFrame(columns, index=from_graph.index, dtype=object)
+    return described.astype(object).where(described.notna(), None)
