@@ -17,6 +17,11 @@ from maillage.regions import region_code
 from maillage.vocabulary import organization_type, tie_type, visibility
 
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+#: No coded value (type, region, country, number, date, visibility) is longer than this;
+#: longer cells are refused before parsing, so a huge cell costs no fuzzy matching.
+_MAX_CODED_LENGTH = 200
+#: How much of a cell a problem message quotes.
+_SHOWN_LENGTH = 60
 
 
 @dataclass
@@ -57,10 +62,29 @@ class _Row:
         value = self.text(column)
         if not value:
             return None
-        result = parse(value)
+        result = None
+        if len(value) <= _MAX_CODED_LENGTH:
+            try:
+                result = parse(value)
+            except (ValueError, OverflowError):
+                # A parser choking on odd text (``int("²")``) means the text is not valid.
+                result = None
         if result is None:
-            self.problem(column, f"{value!r} is not {hint}")
+            self.problem(column, f"{shown(value)} is not {hint}")
         return result
+
+
+def shown(value: str) -> str:
+    """A cell as quoted in a problem: repr'd (one line), long ones cut short.
+
+    >>> shown("Montréal"), shown("x" * 100)
+    ("'Montréal'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100 characters)")
+    >>> shown("a\\nb")
+    "'a\\\\nb'"
+    """
+    if len(value) <= _SHOWN_LENGTH:
+        return repr(value)
+    return f"{value[: _SHOWN_LENGTH - 4] + '…'!r} ({len(value)} characters)"
 
 
 def validate(
@@ -124,7 +148,7 @@ def _organization(
     if org_id:
         where = f"{label}:{raw.line}"
         if org_id in first_seen:
-            row.problem("id", f"duplicate id {org_id!r}, first given on {first_seen[org_id]}")
+            row.problem("id", f"duplicate id {shown(org_id)}, first given on {first_seen[org_id]}")
         else:
             first_seen[org_id] = where
     org = {
@@ -135,7 +159,7 @@ def _organization(
         "sector": row.text("sector") or None,
         "region": row.convert("region", region_code, "a Québec region code (01–17) or name"),
         "city": row.text("city") or None,
-        "country": row.convert("country", country_code, "an ISO 3166 country code") or "CA",
+        "country": row.convert("country", country_code, "an ISO 3166 country code"),
         "lat": row.convert("lat", _number_between(-90, 90), "a latitude in degrees"),
         "lon": row.convert("lon", _number_between(-180, 180), "a longitude in degrees"),
         "website": row.text("website") or None,
@@ -162,7 +186,7 @@ def _tie(
     target = row.required("target")
     for column, org_id in (("source", source), ("target", target)):
         if org_id and org_id not in existing:
-            row.problem(column, f"unknown organization {org_id!r}")
+            row.problem(column, f"unknown organization {shown(org_id)}")
     if source and source == target:
         row.problem("target", "a tie cannot join an organization to itself")
     kind = row.convert_required("type", tie_type, "a tie type")

@@ -149,7 +149,9 @@ def organizations_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.
         if column not in orgs.columns:
             orgs[column] = None
     orgs["visibility"] = orgs["visibility"].fillna("public")
-    orgs["country"] = orgs["country"].fillna("CA")
+    # Québec is the default home; a multinational network may have no seat country.
+    domestic = orgs["type"] != "international_partner"
+    orgs["country"] = orgs["country"].where(orgs["country"].notna() | ~domestic, "CA")
     orgs["properties"] = pd.Series([_as_properties(p) for p in orgs["properties"]], dtype=object)
     for column in INTEGER_COLUMNS:
         orgs[column] = pd.to_numeric(orgs[column], errors="coerce").astype("Int64")
