@@ -108,3 +108,11 @@ ORDER BY source, target, type, since_key
 
 SET_METRICS: Final = "UPDATE organizations SET metrics = ? WHERE id = ?"
 SELECT_METRICS: Final = "SELECT id, metrics FROM organizations WHERE metrics != '{}' ORDER BY id"
+
+#: Removing organizations (a merge folds them into another) takes their ties with them.
+DELETE_TIES_OF_LISTED: Final = """
+DELETE FROM ties WHERE source IN (SELECT id FROM id_list) OR target IN (SELECT id FROM id_list)
+"""
+DELETE_LISTED_ORGANIZATIONS: Final = (
+    "DELETE FROM organizations WHERE id IN (SELECT id FROM id_list)"
+)

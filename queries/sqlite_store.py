@@ -70,15 +70,25 @@ class SQLiteStore:
         return cls(path)
 
     def load(
-        self, orgs: pd.DataFrame, ties: pd.DataFrame, *, progress: Progress | None = None
+        self,
+        orgs: pd.DataFrame,
+        ties: pd.DataFrame,
+        *,
+        progress: Progress | None = None,
+        remove_ids: Iterable[str] = (),
     ) -> LoadResult:
         orgs = organizations_frame(orgs)
+        remove_ids = list(remove_ids)
         ties = ties_frame(ties)
         total = len(orgs) + len(ties)
         done = 0
         version = uuid.uuid4().hex
         try:
             with self._transaction():
+                if remove_ids:
+                    self._fill_id_list(remove_ids)
+                    self._connection.execute(sql.DELETE_TIES_OF_LISTED)
+                    self._connection.execute(sql.DELETE_LISTED_ORGANIZATIONS)
                 for rows in _batches(_organization_rows(orgs)):
                     self._connection.executemany(sql.UPSERT_ORGANIZATION, rows)
                     done += len(rows)

@@ -106,9 +106,18 @@ class Store(Protocol):
     backend: str
 
     def load(
-        self, orgs: pd.DataFrame, ties: pd.DataFrame, *, progress: Progress | None = None
+        self,
+        orgs: pd.DataFrame,
+        ties: pd.DataFrame,
+        *,
+        progress: Progress | None = None,
+        remove_ids: Iterable[str] = (),
     ) -> LoadResult:
-        """Upsert organizations by ``id`` and ties by (source, target, type, since)."""
+        """Upsert organizations by ``id`` and ties by (source, target, type, since).
+
+        ``remove_ids`` are deleted first, with their ties, in the same all-or-nothing
+        write (a merge folds duplicates into one organization this way).
+        """
         ...
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:

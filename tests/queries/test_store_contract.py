@@ -240,3 +240,24 @@ def test_write_metrics_is_kept_and_changes_the_version(store):
     assert store.write_metrics(metrics) == 2
     assert store.data_version() != before
     assert store.info().organizations == 6
+
+
+def test_removing_organizations_takes_their_ties_in_the_same_write(store):
+    loaded(store)
+    store.load(
+        orgs(org("a", name="A, merged with C", properties={"merged_from": "c"})),
+        ties(tie("a", "d", since="2018-01-01")),
+        remove_ids=["c"],
+    )
+    everything, all_ties = store.read_graph(GraphQuery(audience="private"))
+    assert "c" not in set(everything["id"])
+    assert pairs(all_ties) == [("a", "b"), ("a", "d"), ("b", "f"), ("e", "a")]
+    assert store.info().organizations == 5
+
+
+def test_a_refused_removal_changes_nothing(store):
+    loaded(store)
+    before = store.info()
+    with pytest.raises(StoreError):
+        store.load(orgs(), ties(tie("a", "c", since="2030-01-01")), remove_ids=["c"])
+    assert store.info() == before
