@@ -21,12 +21,22 @@ def decode(raw: bytes) -> tuple[str, str]:
     ('Réseau', 'utf-8-sig')
     """
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            raise UndecodableText(
+                f"the file starts as UTF-8 but is broken at byte {error.start + 3}; "
+                "save it as CSV UTF-8"
+            ) from error
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as error:
             raise UndecodableText(f"broken UTF-16 text: {error}") from error
+    if _looks_like_utf16(raw):
+        raise UndecodableText(
+            "the file looks like UTF-16 text without a byte-order mark; save it as CSV UTF-8"
+        )
     try:
         return raw.decode("utf-8", errors="strict"), "utf-8"
     except UnicodeDecodeError:
@@ -37,6 +47,22 @@ def decode(raw: bytes) -> tuple[str, str]:
         raise UndecodableText(
             "the file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8"
         ) from error
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Whether every other byte is NUL, as in mostly-Latin UTF-16 text.
+
+    >>> _looks_like_utf16("id,name".encode("utf-16-le")), _looks_like_utf16(b"id,name")
+    (True, False)
+    """
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return False
+    for parity in (0, 1):
+        part = sample[parity::2]
+        if part.count(0) >= 0.9 * len(part) and sample[1 - parity :: 2].count(0) == 0:
+            return True
+    return False
 
 
 def sniff_delimiter(text: str) -> str:
