@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ _SHEET_NAMES = {
 
 # Large fields (long descriptions) are legitimate; the csv module's default limit is 128 kB.
 csv.field_size_limit(16 * 1024 * 1024)
+#: An XLSX workbook whose members inflate past this many bytes is refused unopened.
+MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
 
 
 @dataclass
@@ -107,14 +110,59 @@ def read_csv_bytes(raw: bytes, *, label: str) -> RawTable:
 
 
 def read_xlsx_tables(path: Path) -> list[RawTable]:
-    """Read the ``organizations`` and ``ties`` sheets (English or French names) of a workbook."""
+    """Read the ``organizations`` and ``ties`` sheets (English or French names) of a workbook.
+
+    A broken or hostile file (bad zip, corrupt XML, a zip bomb) gives one unreadable table
+    saying why, never an exception.
+    """
+    label = str(path)
+    refused = _refuse_zip(path)
+    if refused is not None:
+        return [unreadable(label, 0, refused)]
+    try:
+        tables = _xlsx_tables(path, label)
+    # openpyxl's failures on bad files (zlib, XML, KeyError, TypeError, ...) share no type.
+    except Exception as error:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        return [unreadable(label, 0, f"not a readable XLSX workbook: {reason}")]
+    if not tables:
+        tables.append(
+            unreadable(label, 0, "no sheet named 'organizations' or 'ties' (or French names)")
+        )
+    return tables
+
+
+def _refuse_zip(path: Path) -> str | None:
+    """Why a file cannot be an XLSX workbook we open, judged from its zip directory alone."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except OSError as error:
+        return f"cannot read the file: {error.strerror or error}"
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        return f"not a readable XLSX workbook (not a zip file: {error})"
+    # Members cannot inflate past their declared size (zipfile stops there), so the sum
+    # bounds the work; it stops zip bombs before any XML is parsed.
+    inflated = sum(member.file_size for member in members)
+    if inflated > MAX_XLSX_UNCOMPRESSED:
+        return (
+            f"not opened: the workbook is {inflated:,} bytes uncompressed, more than "
+            f"{MAX_XLSX_UNCOMPRESSED:,}; save it as CSV instead"
+        )
+    return None
+
+
+def _xlsx_tables(path: Path, label: str) -> list[RawTable]:
     import openpyxl  # imported here: only XLSX input needs it
 
-    label = str(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        return [unreadable(label, 0, f"not a readable XLSX workbook: {error}")]
+    # Our own handle: openpyxl leaves its file open when it fails halfway through a bad file.
+    with path.open("rb") as handle, warnings.catch_warnings():
+        # "Data validation extension not supported" and the like: about features we ignore.
+        warnings.simplefilter("ignore")
+        return _sheets(openpyxl.load_workbook(handle, read_only=True, data_only=True), label)
+
+
+def _sheets(book: Any, label: str) -> list[RawTable]:
     tables = []
     try:
         for sheet_name in book.sheetnames:
@@ -132,10 +180,6 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
             tables.append(table)
     finally:
         book.close()
-    if not tables:
-        tables.append(
-            unreadable(label, 0, "no sheet named 'organizations' or 'ties' (or French names)")
-        )
     return tables
 
 
