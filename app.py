@@ -1,4 +1,4 @@
-"""The Maillage explorer: ``streamlit run app.py`` (or ``maillage app``) on the store in MAILLAGE_DB."""
+"""The Maillage explorer: ``streamlit run app.py`` (or ``maillage app``) on MAILLAGE_DB."""
 
 from __future__ import annotations
 

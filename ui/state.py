@@ -96,12 +96,22 @@ def widget_key(name: str, allowed: Sequence[str] | None = None) -> str:
     return key
 
 
+def flag_key(name: str) -> str:
+    """The session key of a checkbox bound to view entry ``name`` ("1" when ticked)."""
+    key = _PREFIX + name
+    if key not in st.session_state:
+        st.session_state[key] = bool(get(name))
+    return key
+
+
 def keep(name: str) -> None:
     """Copy the widget bound to ``name`` back into the view (call after the widget)."""
     key = _PREFIX + name
     if key in st.session_state:
         value = st.session_state[key]
-        if isinstance(value, list | tuple):
+        if isinstance(value, bool):
+            view()[name] = "1" if value else ""
+        elif isinstance(value, list | tuple):
             view()[name] = tuple(str(v) for v in value)
         elif value is None:
             view()[name] = DEFAULTS[name]
