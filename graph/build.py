@@ -76,9 +76,10 @@ def alliance_graph(orgs: pd.DataFrame, ties: pd.DataFrame, *, weighted: bool = F
     edge whose ``tie_weight`` is the sum of their weights, ``ties`` their count,
     ``types`` their sorted tie types and ``arcs`` the directed (source, target) pairs
     they stand for (both directions for an undirected tie type such as ``partner``),
-    which :mod:`graph.brokerage` uses for tie direction. ``weight`` is ``tie_weight``
-    when ``weighted`` is true and 1 otherwise, so that NetworkX functions reading
-    ``weight`` agree with the chosen mode. Ties from an organization to itself are
+    which :mod:`graph.brokerage` uses for tie direction, and ``typed_ties`` the sorted
+    (source, target, type) triples themselves. ``weight`` is ``tie_weight`` when
+    ``weighted`` is true and 1 otherwise, so that NetworkX functions reading ``weight``
+    agree with the chosen mode. Ties from an organization to itself are
     ignored.
 
     Parameters
@@ -135,11 +136,14 @@ def alliance_graph(orgs: pd.DataFrame, ties: pd.DataFrame, *, weighted: bool = F
         if u == v:
             continue
         key = (u, v) if u < v else (v, u)
-        edge = pairs.setdefault(key, {"tie_weight": 0.0, "ties": 0, "types": set(), "arcs": set()})
+        edge = pairs.setdefault(
+            key, {"tie_weight": 0.0, "ties": 0, "types": set(), "arcs": set(), "typed": set()}
+        )
         edge["tie_weight"] += 1.0 if _missing(weight) else float(weight)
         edge["ties"] += 1
         edge["types"].add(str(kind))
         edge["arcs"].add((u, v))
+        edge["typed"].add((u, v, str(kind)))
         if str(kind) not in DIRECTED_TIE_TYPES:
             edge["arcs"].add((v, u))
     for (u, v), edge in sorted(pairs.items()):
@@ -151,6 +155,7 @@ def alliance_graph(orgs: pd.DataFrame, ties: pd.DataFrame, *, weighted: bool = F
             ties=edge["ties"],
             types=tuple(sorted(edge["types"])),
             arcs=tuple(sorted(edge["arcs"])),
+            typed_ties=tuple(sorted(edge["typed"])),
         )
     return G
 
