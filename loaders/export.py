@@ -19,12 +19,14 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralize_formula(value: Any) -> Any:
     """Text a spreadsheet would run as a formula, made inert with a leading apostrophe.
 
-    Numbers (``-73.5``) are left alone.
+    Numbers (``-73.5``) are left alone; leading spaces do not hide a formula.
 
     >>> neutralize_formula("=HYPERLINK(\\"http://x\\")"), neutralize_formula("-73.5")
     ('\\'=HYPERLINK("http://x")', '-73.5')
+    >>> neutralize_formula("  @SUM(A1)")
+    "'  @SUM(A1)"
     """
-    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+    if not isinstance(value, str) or not value.lstrip(" ").startswith(_FORMULA_STARTS):
         return value
     try:
         float(value)
@@ -39,12 +41,14 @@ def workbook_tables(orgs: pd.DataFrame, ties: pd.DataFrame) -> tuple[pd.DataFram
 
 
 def write_csv_workbook(orgs: pd.DataFrame, ties: pd.DataFrame, folder: Path) -> list[Path]:
-    """``organizations.csv`` and ``ties.csv`` (UTF-8, comma) in ``folder``; formulas made inert."""
+    """``organizations.csv`` and ``ties.csv`` (UTF-8, comma, CRLF) in ``folder``; formulas inert."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, table in zip(("organizations", "ties"), workbook_tables(orgs, ties), strict=True):
         path = folder / f"{name}.csv"
-        table.map(neutralize_formula).to_csv(path, index=False, encoding="utf-8")
+        # CRLF (RFC 4180) line ends: the csv writer then quotes a cell holding a bare CR,
+        # which spreadsheets would otherwise read as a new row (one that can start a formula).
+        _inert(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
         written.append(path)
     return written
 
@@ -54,7 +58,7 @@ def write_xlsx_workbook(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         for name, table in zip(("organizations", "ties"), workbook_tables(orgs, ties), strict=True):
-            table.map(neutralize_formula).to_excel(book, sheet_name=name, index=False)
+            _inert(table).to_excel(book, sheet_name=name, index=False)
     return path
 
 
@@ -102,6 +106,12 @@ def write_graphml(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
         _stringify_nested(attributes)
     nx.write_graphml(G, path, encoding="utf-8")
     return path
+
+
+def _inert(table: pd.DataFrame) -> pd.DataFrame:
+    """Cells and headers made inert: extra properties come from user files, so their names
+    (which become column headers) are user text as much as the cells are."""
+    return table.map(neutralize_formula).rename(columns=neutralize_formula)
 
 
 def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
