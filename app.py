@@ -11,31 +11,31 @@ from ui.state import t
 
 PAGES_DIR = Path(__file__).resolve().parent / "ui" / "pages"
 
-#: (script, url path, message key of the title, icon), in menu order.
+#: (script, url path, message key of the title), in menu order. No page icons: Streamlit turns
+#: a Material icon into a favicon fetched from a font CDN, and emoji need an emoji font.
 PAGES = (
-    ("overview.py", "overview", "page.overview", ":material/dashboard:"),
-    ("alliance_map.py", "map", "page.map", ":material/hub:"),
-    ("opportunities.py", "opportunities", "page.opportunities", ":material/handshake:"),
-    ("gaps.py", "gaps", "page.gaps", ":material/join_inner:"),
-    ("international.py", "international", "page.international", ":material/public:"),
-    ("explore.py", "explore", "page.explore", ":material/search:"),
-    ("data.py", "data", "page.data", ":material/database:"),
+    ("overview.py", "overview", "page.overview"),
+    ("alliance_map.py", "map", "page.map"),
+    ("opportunities.py", "opportunities", "page.opportunities"),
+    ("gaps.py", "gaps", "page.gaps"),
+    ("international.py", "international", "page.international"),
+    ("explore.py", "explore", "page.explore"),
+    ("data.py", "data", "page.data"),
 )
 
 
 def run() -> None:
     """Build the navigation, draw the shared sidebar, run the chosen page, publish the view."""
-    st.set_page_config(page_title="Maillage", page_icon=":material/hub:", layout="wide")
+    st.set_page_config(page_title="Maillage", layout="wide")
     state.keep("lang")  # a language just picked titles this run's menu already
     pages = [
         st.Page(
             PAGES_DIR / script,
             title=t(title),
             url_path=url_path,
-            icon=icon,
             default=url_path == "overview",
         )
-        for script, url_path, title, icon in PAGES
+        for script, url_path, title in PAGES
     ]
     chosen = st.navigation(pages)
     sidebar.render()

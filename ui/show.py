@@ -85,6 +85,33 @@ def chart_and_table(
         )
 
 
+_COLUMN_KEYS = {
+    "id": "field.id",
+    "name": "field.name",
+    "type": "field.type",
+    "region": "field.region",
+    "degree": "field.degree",
+    "city": "field.city",
+    "country": "field.country",
+}
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A graph/ table for people: types and regions in words, known headers translated,
+    lists joined (a copy; the input is unchanged)."""
+    shown = table.copy()
+    if "type" in shown.columns:
+        shown["type"] = shown["type"].map(type_label)
+    if "region" in shown.columns:
+        shown["region"] = shown["region"].map(region_label)
+    for column in shown.columns:
+        if shown[column].map(lambda v: isinstance(v, list | tuple)).any():
+            shown[column] = shown[column].map(
+                lambda v: " · ".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    return shown.rename(columns={k: t(v) for k, v in _COLUMN_KEYS.items()})
+
+
 def pending(error: Exception) -> None:
     """Say an analysis of graph/ is not available yet."""
     st.info(t("common.pending", name=str(error)))

@@ -161,23 +161,11 @@ def draw(
 
 
 def introduction_path(G: nx.Graph, source: str, target: str) -> list[Hashable]:
-    """A shortest introduction path from graph/ (graph.paths), [] when there is none."""
-    if source not in G or target not in G:
+    """The first shortest introduction path (graph.paths), [] when there is none."""
+    if source not in G or target not in G or source == target:
         return []
-    try:
-        finder = data.planned("graph.paths", "shortest_paths")
-    except data.Pending:
-        finder = None
-    if finder is not None:
-        found = finder(G, source, target)
-        paths = list(found) if found is not None else []
-        if paths and isinstance(paths[0], list | tuple):
-            return list(paths[0])
-        return list(paths)
-    try:
-        return list(nx.shortest_path(G, source, target))
-    except nx.NetworkXNoPath:
-        return []
+    paths = data.planned("graph.paths", "introduction_paths")(G, source, target, limit=1)
+    return list(paths.iloc[0]["ids"]) if len(paths) else []
 
 
 def org_choices(orgs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:

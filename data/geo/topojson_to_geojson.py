@@ -34,7 +34,17 @@ def ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[list
     for index in indexes:
         arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
         points.extend(arc if not points else arc[1:])
-    return [list(p) for p in points]
+    # Unwrap across the antimeridian (Russia, Fiji): a jump of more than 180 degrees of
+    # longitude between two points is the same line going on past +-180.
+    unwrapped: list[list[float]] = []
+    shift = 0.0
+    for index, (lon, lat) in enumerate(points):
+        if index and lon + shift - unwrapped[-1][0] > 180:
+            shift -= 360
+        elif index and lon + shift - unwrapped[-1][0] < -180:
+            shift += 360
+        unwrapped.append([round(lon + shift, 3), lat])
+    return unwrapped
 
 
 def convert(topology: dict) -> dict:

@@ -1,4 +1,4 @@
-"""International: partners abroad on a world map, arcs to the Québec organizations that hold them."""
+"""International: partners abroad on a world map, arcs to the Québec organizations tied to them."""
 
 from __future__ import annotations
 
@@ -132,7 +132,6 @@ deck = pdk.Deck(
         ),
     ],
     initial_view_state=pdk.ViewState(latitude=30, longitude=-30, zoom=0.8),
-    map_style=None,
     map_provider=None,
     tooltip={"text": "{label}"},
 )

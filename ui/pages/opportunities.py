@@ -1,9 +1,90 @@
-"""Page under construction."""
+"""Opportunities: ranked pairs not yet tied, why they should meet, and who can introduce them."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from maillage.vocabulary import ORGANIZATION_TYPES
+from ui import data, sidebar, state, views
+from ui.show import number, pending, type_label
 from ui.state import t
 
-st.title(t("page.opportunities"))
+st.title(t("opps.title"))
+version, audience, as_of = data.data_version(), sidebar.audience(), state.get("as_of")
+orgs, _ = data.frames(version, audience, as_of)
+if orgs.empty:
+    st.info(t("common.empty_store"))
+    st.stop()
+
+ids, labels = views.org_choices(orgs)
+pairs = [
+    "",
+    *(f"{a}~{b}" for i, a in enumerate(ORGANIZATION_TYPES) for b in ORGANIZATION_TYPES[i:]),
+]
+left, middle, right = st.columns([3, 3, 1])
+chosen = left.selectbox(
+    t("opps.for"),
+    ["", *ids],
+    key=state.widget_key("for", ["", *ids]),
+    format_func=lambda v: labels.get(v, t("filters.none")),
+)
+between = middle.selectbox(
+    t("opps.between"),
+    pairs,
+    key="opps.between",
+    format_func=lambda v: (
+        " – ".join(type_label(k) for k in v.split("~")) if v else t("filters.none")
+    ),
+)
+top = right.selectbox(
+    t("filters.top"),
+    ("10", "20", "50", "100"),
+    key=state.widget_key("top", ("10", "20", "50", "100")),
+)
+state.keep("for")
+state.keep("top")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def ranked(
+    version: str, audience: str, as_of: str, for_id: str, between: str, top: int
+) -> pd.DataFrame:
+    """graph.opportunities.opportunities with the metrics' communities, cached per question."""
+    G = data.graph(version, audience, as_of)
+    try:
+        community = data.metrics(version, audience, as_of)["community"]
+    except data.Pending:
+        community = None
+    pair = tuple(between.split("~")) if between else None
+    return data.planned("graph.opportunities", "opportunities")(
+        G, for_id=for_id or None, between=pair, top=top, community=community
+    )
+
+
+try:
+    rows = ranked(version, audience, as_of, chosen or "", between or "", int(top))
+except data.Pending as error:
+    pending(error)
+    st.stop()
+if rows.empty:
+    st.info(t("common.none"))
+    st.stop()
+names = orgs.set_index("id")["name"]
+reasons = rows["reasons_fr"] if state.language() == "fr" else rows["reasons"]
+table = pd.DataFrame(
+    {
+        t("common.name"): rows["source"].map(names),
+        "→": rows["target"].map(names),
+        t("common.score"): [number(s, 3) for s in rows["score"]],
+        t("common.reasons"): reasons,
+        t("common.via"): [" → ".join(str(names.get(v, v)) for v in via) for via in rows["via"]],
+    }
+)
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button(
+    t("common.download_csv"),
+    table.to_csv(index=False).encode("utf-8"),
+    file_name="opportunities.csv",
+    mime="text/csv",
+)
