@@ -8,6 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.formats import (
+    GRAPH_SUFFIXES,
+    is_sea_standard,
+    read_graph_file,
+    read_kumu_xlsx,
+    read_sea_csv,
+)
+from loaders.formats.kumu import is_kumu_workbook
+from loaders.formats.sea import first_row
 from loaders.problems import InvalidInput, Problem
 from loaders.tables import (
     RawTable,
@@ -31,7 +40,9 @@ class LoadOutcome:
 
 
 def read_tables(paths: Iterable[Path]) -> list[RawTable]:
-    """Raw tables from files and folders: CSV/TSV files, XLSX workbooks, folders of those."""
+    """Raw tables from files and folders: CSV/TSV files, XLSX workbooks, folders of those;
+    GraphML, GEXF and JSON (node-link, Kumu, Murmurations) files; Kumu spreadsheets and
+    Solidarity Economy Association standard CSV files, recognized by their sheets/headers."""
     tables: list[RawTable] = []
     for path in paths:
         if path.is_dir():
@@ -42,9 +53,17 @@ def read_tables(paths: Iterable[Path]) -> list[RawTable]:
                 tables.append(_missing(path, "no CSV or XLSX file in this folder"))
             tables.extend(read_tables(files))
         elif path.suffix.lower() == ".xlsx":
-            tables.extend(read_xlsx_tables(path))
+            if is_kumu_workbook(path):
+                tables.extend(read_kumu_xlsx(path))
+            else:
+                tables.extend(read_xlsx_tables(path))
+        elif path.suffix.lower() in GRAPH_SUFFIXES and path.exists():
+            tables.extend(read_graph_file(path))
         elif path.exists():
-            tables.append(read_csv_table(path))
+            if is_sea_standard(first_row(path)):
+                tables.extend(read_sea_csv(path))
+            else:
+                tables.append(read_csv_table(path))
         else:
             tables.append(_missing(path, "no such file or folder"))
     return tables
