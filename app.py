@@ -27,6 +27,7 @@ PAGES = (
 def run() -> None:
     """Build the navigation, draw the shared sidebar, run the chosen page, publish the view."""
     st.set_page_config(page_title="Maillage", layout="wide")
+    state.enter("sidebar")
     state.keep("lang")  # a language just picked titles this run's menu already
     pages = [
         st.Page(
@@ -39,6 +40,7 @@ def run() -> None:
     ]
     chosen = st.navigation(pages)
     sidebar.render()
+    state.enter(chosen.url_path or "overview")
     chosen.run()
     state.publish()
 

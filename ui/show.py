@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -122,6 +123,11 @@ def options_of(values: Iterable[object]) -> list[str]:
     return sorted({str(v) for v in values if v is not None and not pd.isna(v) and str(v)})
 
 
-def labelled(func: Callable[[object], str]) -> Callable[[str], str]:
-    """``func`` as a ``format_func`` for Streamlit widgets."""
-    return lambda value: func(value)
+def labelled(func: Callable[[Any], str], values: Iterable[Any]) -> Callable[[Any], str]:
+    """A ``format_func`` naming ``values`` in the language in force *now*.
+
+    Labels are computed while the page runs, so a widget redrawn later (or read by a
+    test after the run) never mixes languages.
+    """
+    names = {value: func(value) for value in values}
+    return lambda value: names.get(value, str(value))

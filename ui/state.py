@@ -1,6 +1,6 @@
 """The view (language, filters, focus) kept in the session and mirrored in the URL query string.
 
-Pages bind their widgets to view entries with :func:`widget_key`; after the widgets ran,
+Pages bind their widgets to view entries with :func:`widget_key` (after :func:`enter`); after the widgets ran,
 :func:`publish` writes the non-default entries to ``st.query_params`` so that a copied URL
 restores the same view in a new session. The page itself is the URL path (``/map``, ...),
 which ``st.navigation`` keeps.
@@ -16,7 +16,7 @@ import streamlit as st
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 _VIEW: Final = "_maillage_view"
-_PREFIX: Final = "view."
+_PAGE: Final = "_maillage_page"
 
 #: Every view entry, its default, and whether it holds several values.
 DEFAULTS: Final[dict[str, str | tuple[str, ...]]] = {
@@ -52,6 +52,19 @@ def _from_url() -> dict[str, str | tuple[str, ...]]:
     return view
 
 
+def enter(page: str) -> None:
+    """Name the page about to run: its widgets get keys of their own (``view.PAGE.NAME``).
+
+    Two pages binding the same entry (the metric on Overview and on the map) must not share
+    a widget key: Streamlit would keep the old widget's state for the new one and reset it.
+    """
+    st.session_state[_PAGE] = page
+
+
+def _key(name: str) -> str:
+    return f"view.{st.session_state.get(_PAGE, 'app')}.{name}"
+
+
 def view() -> dict[str, str | tuple[str, ...]]:
     """This session's view, read from the URL the first time."""
     if _VIEW not in st.session_state:
@@ -76,7 +89,7 @@ def put(name: str, value: str | Sequence[str]) -> None:
     """Change a view entry (and the widget bound to it on its next run)."""
     stored: str | tuple[str, ...] = value if isinstance(value, str) else tuple(value)
     view()[name] = stored
-    st.session_state.pop(_PREFIX + name, None)
+    st.session_state.pop(_key(name), None)
 
 
 def widget_key(name: str, allowed: Sequence[str] | None = None) -> str:
@@ -84,7 +97,7 @@ def widget_key(name: str, allowed: Sequence[str] | None = None) -> str:
 
     ``allowed`` drops values the widget cannot show (an org id from an old URL, ...).
     """
-    key = _PREFIX + name
+    key = _key(name)
     if key not in st.session_state:
         value = view().get(name, DEFAULTS[name])
         if allowed is not None:
@@ -98,7 +111,7 @@ def widget_key(name: str, allowed: Sequence[str] | None = None) -> str:
 
 def flag_key(name: str) -> str:
     """The session key of a checkbox bound to view entry ``name`` ("1" when ticked)."""
-    key = _PREFIX + name
+    key = _key(name)
     if key not in st.session_state:
         st.session_state[key] = bool(get(name))
     return key
@@ -106,7 +119,7 @@ def flag_key(name: str) -> str:
 
 def keep(name: str) -> None:
     """Copy the widget bound to ``name`` back into the view (call after the widget)."""
-    key = _PREFIX + name
+    key = _key(name)
     if key in st.session_state:
         value = st.session_state[key]
         if isinstance(value, bool):

@@ -8,7 +8,7 @@ import streamlit as st
 from maillage.regions import regions
 from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
 from ui import data, sidebar, state, views
-from ui.show import number, options_of, region_label, tie_label, type_label
+from ui.show import labelled, number, options_of, region_label, tie_label, type_label
 from ui.state import t
 
 st.title(t("page.map"))
@@ -30,33 +30,33 @@ with st.expander(t("map.legend") + " · " + t("filters.types"), expanded=True):
         t("filters.types"),
         ORGANIZATION_TYPES,
         key=state.widget_key("types", ORGANIZATION_TYPES),
-        format_func=type_label,
+        format_func=labelled(type_label, ORGANIZATION_TYPES),
     )
     second.multiselect(
         t("filters.regions"),
         region_codes,
         key=state.widget_key("regions", region_codes),
-        format_func=region_label,
+        format_func=labelled(region_label, region_codes),
     )
     third.multiselect(t("filters.sectors"), sectors, key=state.widget_key("sectors", sectors))
     first.multiselect(
         t("filters.tie_types"),
         TIE_TYPES,
         key=state.widget_key("ties", TIE_TYPES),
-        format_func=tie_label,
+        format_func=labelled(tie_label, TIE_TYPES),
     )
     second.selectbox(
         t("filters.metric"),
         METRICS,
         key=state.widget_key("metric", METRICS),
-        format_func=lambda c: t(f"field.{c}"),
+        format_func=labelled(lambda c: t(f"field.{c}"), METRICS),
     )
     third.checkbox(t("filters.show_more"), key=state.flag_key("more"))
     first.selectbox(
         t("filters.focus"),
         none + ids,
         key=state.widget_key("focus", none + ids),
-        format_func=lambda v: labels.get(v, t("filters.none")),
+        format_func=labelled(lambda v: labels.get(v, t("filters.none")), none + ids),
     )
     second.selectbox(
         t("filters.hops"), ("1", "2", "3"), key=state.widget_key("hops", ("1", "2", "3"))
@@ -65,7 +65,7 @@ with st.expander(t("map.legend") + " · " + t("filters.types"), expanded=True):
         t("filters.path_to"),
         none + ids,
         key=state.widget_key("target", none + ids),
-        format_func=lambda v: labels.get(v, t("filters.none")),
+        format_func=labelled(lambda v: labels.get(v, t("filters.none")), none + ids),
     )
 for name in ("types", "regions", "sectors", "ties", "metric", "focus", "hops", "target", "more"):
     state.keep(name)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from maillage.vocabulary import fold
 from ui import data, geo, sidebar, state, views
-from ui.show import number, region_label, type_label
+from ui.show import labelled, number, region_label, type_label
 from ui.state import t
 
 st.title(t("page.explore"))
@@ -63,7 +63,7 @@ focus = st.selectbox(
     t("filters.focus"),
     choices,
     key=state.widget_key("focus", choices),
-    format_func=lambda v: labels.get(v, t("filters.none")),
+    format_func=labelled(lambda v: labels.get(v, t("filters.none")), choices),
 )
 state.keep("focus")
 if not focus:
@@ -117,7 +117,7 @@ with right:
         t("explore.second"),
         ["", *ids],
         key=state.widget_key("target", ["", *ids]),
-        format_func=lambda v: labels.get(v, t("filters.none")),
+        format_func=labelled(lambda v: labels.get(v, t("filters.none")), ["", *ids]),
     )
     state.keep("target")
     path = views.introduction_path(G, focus, target) if target else []

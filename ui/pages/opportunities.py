@@ -7,7 +7,7 @@ import streamlit as st
 
 from maillage.vocabulary import ORGANIZATION_TYPES
 from ui import data, sidebar, state, views
-from ui.show import number, pending, type_label
+from ui.show import labelled, number, pending, type_label
 from ui.state import t
 
 st.title(t("opps.title"))
@@ -27,14 +27,15 @@ chosen = left.selectbox(
     t("opps.for"),
     ["", *ids],
     key=state.widget_key("for", ["", *ids]),
-    format_func=lambda v: labels.get(v, t("filters.none")),
+    format_func=labelled(lambda v: labels.get(v, t("filters.none")), ["", *ids]),
 )
 between = middle.selectbox(
     t("opps.between"),
     pairs,
     key="opps.between",
-    format_func=lambda v: (
-        " – ".join(type_label(k) for k in v.split("~")) if v else t("filters.none")
+    format_func=labelled(
+        lambda v: " – ".join(type_label(k) for k in v.split("~")) if v else t("filters.none"),
+        pairs,
     ),
 )
 top = right.selectbox(

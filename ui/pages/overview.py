@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, sidebar, state
-from ui.show import chart_and_table, number, pending, region_label, type_label, type_scale
+from ui.show import chart_and_table, labelled, number, pending, region_label, type_label, type_scale
 from ui.state import t
 
 st.title(t("page.overview"))
@@ -141,7 +141,7 @@ if measures is not None and not measures.empty:
             t("common.metric"),
             numeric,
             key=state.widget_key("metric", numeric),
-            format_func=lambda c: t(f"field.{c}"),
+            format_func=labelled(lambda c: t(f"field.{c}"), numeric),
         )
         state.keep("metric")
         values = measures[[metric]].dropna().rename(columns={metric: t(f"field.{metric}")})

@@ -1,0 +1,212 @@
+"""Every page renders on demo data in both languages; filters, search, URL and audience work."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import HOSTILE, HOSTILE_ID
+
+PAGES = (
+    "overview",
+    "alliance_map",
+    "opportunities",
+    "gaps",
+    "international",
+    "explore",
+    "data",
+)
+
+
+def opened(app, page: str, **params: str):
+    for name, value in params.items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, app.exception
+    if page != "overview":
+        app.switch_page(f"ui/pages/{page}.py").run()
+        assert not app.exception, app.exception
+    return app
+
+
+def texts(app) -> str:
+    """Every title, header, caption, label and markdown of the page, joined."""
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "caption", "markdown")
+        for e in getattr(app, kind)
+    ]
+    parts += [m.label for m in app.metric]
+    parts += [
+        w.label
+        for kind in ("selectbox", "multiselect", "text_input", "checkbox", "radio")
+        for w in getattr(app, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def iframe_pages(app) -> list[str]:
+    return [node.proto.srcdoc for node in app.get("iframe") if node.proto.srcdoc]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_page_renders_without_exception(app, page, language):
+    opened(app, page, lang=language)
+    assert app.title, "every page has a title"
+    assert ("Public en vigueur" if language == "fr" else "Audience in force") in texts(app)
+
+
+def test_language_switch_changes_labels(app):
+    opened(app, "overview")
+    assert app.title[0].value == "Vue d'ensemble"
+    assert "Organisations" in [m.label for m in app.metric]
+    app.sidebar.radio[0].set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert "Organizations" in [m.label for m in app.metric]
+    assert app.query_params["lang"] == "en"
+
+
+def test_numbers_are_written_in_french_by_default(app):
+    opened(app, "overview")
+    ties = next(m for m in app.metric if m.label == "Liens")
+    digits = ties.value.replace("\u202f", "")
+    assert digits.isdigit() and int(digits) > 999 and "\u202f" in ties.value
+
+
+def test_map_filters_change_what_is_shown(app):
+    opened(app, "alliance_map")
+    everything = iframe_pages(app)[0]
+    app.multiselect(key="view.map.types").set_value(["network"]).run()
+    assert not app.exception
+    networks = iframe_pages(app)[0]
+    assert len(networks) < len(everything)
+    assert '"#D55E00"' in networks and '"#0072B2"' not in networks  # only network colour
+    assert app.query_params["types"] == "network"
+
+
+def test_map_is_capped_until_the_user_asks_for_more(app):
+    opened(app, "alliance_map")
+    capped = texts(app)
+    assert "500 organisations affichées" in capped
+    app.checkbox(key="view.map.more").check().run()
+    assert not app.exception
+    assert "500 organisations affichées" not in texts(app)
+
+
+def test_map_focus_draws_the_neighbourhood_and_a_path(app):
+    opened(app, "alliance_map", focus=HOSTILE_ID, target="chantier-es", hops="1")
+    page = iframe_pages(app)[0]
+    assert '"borderWidth": 4' in page
+    assert "Chemin :" in texts(app) or app.success
+
+
+def test_hostile_name_is_text_everywhere(app):
+    opened(app, "explore", focus=HOSTILE_ID)
+    assert app.header[0].value == HOSTILE  # st.header shows it as text (markdown escapes it)
+    for page in iframe_pages(app):
+        assert HOSTILE not in page and "<img" not in page
+
+
+def test_search_ignores_accents(app):
+    opened(app, "explore")
+    app.text_input(key="view.explore.q").input("economie sociale").run()
+    assert not app.exception
+    options = app.selectbox(key="view.explore.focus").options
+    assert any("économie sociale" in option for option in options)
+    app.text_input(key="view.explore.q").input("montreal").run()
+    options = app.selectbox(key="view.explore.focus").options
+    assert (
+        (options
+        and all(
+            "montr" in option.casefold().replace("é", "e") or "Montréal" in option
+            for option in options[:5]
+        ))
+        or any("Montréal" in option for option in options)
+    )
+
+
+def test_explore_shows_a_card_an_ego_map_and_paths(app):
+    opened(app, "explore", focus=HOSTILE_ID, target="chantier-es")
+    assert iframe_pages(app), "the ego network is drawn"
+    assert "Chemin d'introduction" in texts(app)
+    assert app.dataframe, "card and tables"
+
+
+def test_url_restores_the_view(app):
+    opened(app, "alliance_map", lang="en", types="network~funder", metric="pagerank")
+    assert app.title[0].value == "Alliance map"
+    assert app.multiselect(key="view.map.types").value == ["network", "funder"]
+    assert app.selectbox(key="view.map.metric").value == "pagerank"
+
+
+def test_bad_values_in_the_url_are_ignored(app):
+    opened(app, "alliance_map", lang="xx", types="spaceship", focus="nobody", hops="9")
+    assert app.title[0].value == "Carte des alliances"
+    assert app.multiselect(key="view.map.types").value == []
+
+
+def test_international_lists_partners_and_their_holders(app):
+    opened(app, "international", lang="en")
+    assert app.get("deck_gl_json_chart"), "the world map is drawn"
+    table = app.dataframe[-1].value
+    assert len(table) > 0 and "Québec organizations tied" in table.columns
+
+
+def test_overview_has_tables_one_click_away(app):
+    opened(app, "overview", lang="en")
+    assert len(app.tabs) >= 8  # chart and table tab for each picture
+    assert app.dataframe, "tables are rendered in their tabs"
+
+
+def test_audience_above_public_needs_a_password(app, monkeypatch):
+    from maillage.auth import hash_password
+
+    monkeypatch.setenv("MAILLAGE_PASSWORD_HASH_MEMBERS", hash_password("members password"))
+    opened(app, "overview", lang="en")
+    app.sidebar.selectbox(key="sidebar.audience_choice").set_value("members").run()
+    assert "Audience in force: public" in texts(app)
+    app.sidebar.text_input[0].input("members password")
+    app.sidebar.button[0].click().run()
+    assert not app.exception
+    assert "Audience in force: members" in texts(app)
+
+
+def test_data_page_reports_every_problem_with_file_and_line(app):
+    opened(app, "data", lang="en")
+    orgs = b"id,name,type\na,A,enterprise\nb,,spaceship\n"
+    ties = b"source,target,type\na,zz,partner\n"
+    app.file_uploader[0].set_value(
+        [("organizations.csv", orgs, "text/csv"), ("ties.csv", ties, "text/csv")]
+    ).run()
+    assert not app.exception
+    report = app.code[0].value
+    assert "organizations.csv:3: name:" in report
+    assert "organizations.csv:3: type:" in report
+    assert "ties.csv:2: target:" in report
+    assert app.button(key="data.commit").disabled
+
+
+def test_data_page_loads_a_valid_workbook_for_the_private_audience(app, tmp_path, monkeypatch):
+    from maillage.auth import hash_password
+    from tests.ui.conftest import build_store
+
+    monkeypatch.setenv("MAILLAGE_DB", str(build_store(tmp_path / "fresh.db")))
+    monkeypatch.setenv("MAILLAGE_PASSWORD_HASH_PRIVATE", hash_password("private password"))
+    opened(app, "data", lang="en")
+    app.sidebar.selectbox(key="sidebar.audience_choice").set_value("private").run()
+    app.sidebar.text_input[0].input("private password")
+    app.sidebar.button[0].click().run()
+    assert "Audience in force: private" in texts(app)
+    orgs = "id,nom,type,région\nnew-coop,Coop Nouvelle,entreprise,Montréal\n".encode()
+    app.file_uploader[0].set_value([("organizations.csv", orgs, "text/csv")]).run()
+    assert "1 organizations and 0 ties valid" in texts(app) or app.success
+    app.button(key="data.commit").click().run()
+    assert not app.exception
+    assert any("Loaded 1 organizations" in s.value for s in app.success)
+
+
+def test_exports_are_offered(app):
+    opened(app, "data", lang="en")
+    labels = [b.label for b in app.get("download_button")] if app.get("download_button") else []
+    assert labels or len(app.columns) >= 5
