@@ -2,8 +2,8 @@
 
 Pages bind their widgets to view entries with :func:`widget_key` (after :func:`enter`);
 after the widgets ran, :func:`publish` writes the non-default entries to
-``st.query_params`` so that a copied URL restores the same view in a new session. The page itself is the URL path (``/map``, ...),
-which ``st.navigation`` keeps.
+``st.query_params`` so that a copied URL restores the same view in a new session. The
+page itself is the URL path (``/map``, ...), which ``st.navigation`` keeps.
 """
 
 from __future__ import annotations
