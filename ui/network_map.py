@@ -232,8 +232,11 @@ div.vis-tooltip {{ white-space: pre-line; max-width: 320px; }}
   );
   var focus = {focus};
   network.once("afterDrawing", function () {{
-    if (focus !== null) {{
-      network.focus(focus, {{ scale: 1.0, animation: false }});
+    // A neighbourhood fits the frame; on a big map, zoom in on the organization in focus.
+    if (focus !== null && nodes.length > 150) {{
+      network.focus(focus, {{ scale: 0.8, animation: false }});
+    }} else {{
+      network.fit({{ animation: false }});
     }}
     container.setAttribute("data-drawn", String(Date.now()));
     window.maillageDrawn = true;
