@@ -94,7 +94,7 @@ def map_frame(tab: object) -> object:
 
 
 def test_explorer_end_to_end(server, page):
-    tab, watch = page
+    tab, _ = page
     tab.goto(f"{server}/")  # Overview is the default page, served at the root
     wait_until_idle(tab)
     assert tab.get_by_role("heading", name="Vue d'ensemble").is_visible()
