@@ -107,13 +107,15 @@ class SQLiteStore:
         return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        with self._transaction():
+        # A read transaction: filling the TEMP id list takes no lock on the store file.
+        with self._transaction(read_only=True):
             self._fill_id_list(ids)
             found = {row[0] for row in self._connection.execute(sql.EXISTING_IDS)}
         return found
 
     def info(self) -> StoreInfo:
-        with self._transaction():
+        # A read transaction (not IMMEDIATE), so info never waits for a load to finish.
+        with self._transaction(read_only=True):
             orgs = dict(self._connection.execute(sql.COUNT_ORGANIZATIONS_BY_TYPE).fetchall())
             ties = dict(self._connection.execute(sql.COUNT_TIES_BY_TYPE).fetchall())
             version = self._meta("data_version") or "empty"
@@ -194,10 +196,14 @@ class SQLiteStore:
         self._connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
         try:
             yield
+            self._connection.execute("COMMIT")
         except BaseException:
-            self._connection.execute("ROLLBACK")
+            # SQLite rolls back by itself on some errors (SQLITE_FULL, SQLITE_IOERR); a
+            # second ROLLBACK would fail and hide the real error. A failed COMMIT can leave
+            # the transaction open: roll it back so the connection stays usable.
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
             raise
-        self._connection.execute("COMMIT")
 
     def _meta(self, key: str) -> str | None:
         row = self._connection.execute(sql.GET_META, (key,)).fetchone()
