@@ -246,6 +246,327 @@ def export(
     )
 
 
+AudienceOption = Annotated[
+    Audience, typer.Option(help="Who is looking: each sees only what is at or below its level")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Date of the graph (YYYY-MM-DD or YYYY) [default: today]"),
+]
+FormatOption = Annotated[Output | None, typer.Option("--format", help="table, csv or json")]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of explanations: en or fr")]
+
+
+def view_for(store: Store, audience: Audience, as_of: str | None, *, weighted: bool = False):  # type: ignore[no-untyped-def]
+    """The graph the audience sees at the date (today by default)."""
+    from maillage.analysis import read_view
+
+    day = parse_date(as_of) or dt.date.today()
+    return read_view(store, audience=audience.value, as_of=day, weighted=weighted)
+
+
+def lookup(view: Any, text: str) -> str:
+    """The id the user means, or exit 2 saying why."""
+    from maillage.analysis import UnknownOrganization, resolve
+
+    try:
+        return resolve(view.orgs, text)
+    except UnknownOrganization as error:
+        fail(str(error), status=2)
+        raise  # unreachable: fail() raised
+
+
+@cli.command()
+def metrics(
+    top: Annotated[int | None, typer.Option(help="Only the N highest by --sort")] = None,
+    org_type: Annotated[
+        str | None, typer.Option("--type", help="Only organizations of this type")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="Column that ranks the rows")] = "betweenness",
+    as_of: AsOfOption = None,
+    audience: AudienceOption = Audience.public,
+    exact: Annotated[bool, typer.Option(help="Exact betweenness even on large graphs")] = False,
+    samples: Annotated[
+        int | None, typer.Option(help="Estimate betweenness from N sampled sources")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of sampling and communities")] = 0,
+    weighted: Annotated[bool, typer.Option(help="Use tie weights")] = False,
+    roles_by: Annotated[
+        str, typer.Option(help="Grouping for brokerage roles: type or region")
+    ] = "type",
+    write_back: Annotated[
+        bool, typer.Option(help="Also store the metrics as organization properties")
+    ] = False,
+    output: FormatOption = None,
+) -> None:
+    """One row per organization: centrality, brokerage, community, broker role.
+
+    Betweenness is estimated from a seeded sample of sources above 5,000 organizations
+    unless --exact (the sample size is printed on standard error).
+
+    Example: maillage metrics --type international_partner --top 20 --as-of 2024-12-31
+    """
+    from maillage.analysis import metrics_table
+    from maillage.vocabulary import organization_type
+
+    wanted = None
+    if org_type is not None:
+        wanted = organization_type(org_type)
+        if wanted is None:
+            fail(f"unknown organization type {org_type!r}", status=2)
+    with opened_store() as store:
+        view = view_for(store, audience, as_of, weighted=weighted)
+        samples_option: int | str | None = None if exact else (samples or "auto")
+        table = metrics_table(
+            view, betweenness_samples=samples_option, seed=seed, weighted=weighted,
+            roles_by=roles_by,
+        )  # fmt: skip
+        if write_back:
+            written = store.write_metrics(
+                table.drop(columns=["id", "name", "type", "region", "country"])
+            )
+            typer.echo(f"Wrote metrics of {written} organizations to the store.", err=True)
+    if table.attrs.get("betweenness") == "sampled":
+        typer.echo(
+            f"betweenness estimated from {table.attrs['betweenness_samples']} sampled sources "
+            f"(seed {table.attrs.get('seed', seed)}); --exact for the exact value",
+            err=True,
+        )
+    if sort not in table.columns:
+        fail(f"cannot sort by {sort!r}; columns: {', '.join(table.columns)}", status=2)
+    rows = table if wanted is None else table[table["type"] == wanted]
+    rows = rows.sort_values([sort, "id"], ascending=[False, True], kind="stable")
+    emit(rows if top is None else rows.head(top), output)
+
+
+@cli.command()
+def gaps(
+    as_of: AsOfOption = None,
+    audience: AudienceOption = Audience.public,
+    lang: LangOption = "en",
+    seed: Annotated[int, typer.Option(help="Seed of community detection")] = 0,
+    limit: Annotated[
+        int, typer.Option(help="Rows shown per section in a table (csv/json: all)")
+    ] = 15,
+    output: FormatOption = None,
+) -> None:
+    """The gap report: isolated organizations, enterprises in no network, region × type
+    gaps, structural holes between communities (and who could bridge them), single points
+    of failure, international coverage by continent.
+
+    Example: maillage gaps --lang fr --format json
+    """
+    from graph.gaps import gap_report
+    from maillage.analysis import metrics_table
+
+    with opened_store() as store:
+        view = view_for(store, audience, as_of)
+        community = metrics_table(view, seed=seed)["community"]
+        sections = view.cached(
+            "gaps", {"seed": seed}, lambda: gap_report(view.G, community=community, seed=seed)
+        )
+    output = output or settings.output
+    french = lang.lower().startswith("fr")
+    if output is Output.json:
+        document = {
+            section.key: {
+                "title": section.title_fr if french else section.title_en,
+                "explanation": section.explanation_fr if french else section.explanation_en,
+                "rows": json.loads(section.table.to_json(orient="records", force_ascii=False)),
+            }
+            for section in sections
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    for section in sections:
+        title = section.title_fr if french else section.title_en
+        explanation = section.explanation_fr if french else section.explanation_en
+        typer.echo(f"# {section.key}: {title}\n# {explanation}")
+        shown = section.table if output is not Output.table else section.table.head(limit)
+        emit(shown, output)
+        if len(shown) < len(section.table):
+            typer.echo(f"... {len(section.table) - len(shown)} more (--limit, --format csv)")
+        typer.echo("")
+
+
+@cli.command()
+def opportunities(
+    for_id: Annotated[
+        str | None, typer.Option("--for", help="Only opportunities of this organization")
+    ] = None,
+    between: Annotated[
+        str | None, typer.Option(help="Only pairs of these two types, e.g. enterprise,funder")
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="Only pairs within this region")] = None,
+    top: Annotated[int, typer.Option(help="How many pairs")] = 20,
+    as_of: AsOfOption = None,
+    audience: AudienceOption = Audience.public,
+    lang: LangOption = "en",
+    seed: Annotated[int, typer.Option(help="Seed of community detection")] = 0,
+    output: FormatOption = None,
+) -> None:
+    """Ranked alliance opportunities: pairs not yet tied, with reasons and the introduction
+    path (via). Pairs already tied are never suggested.
+
+    Example: maillage opportunities --for chantier-es --top 10
+    """
+    from graph.opportunities import opportunities as rank
+    from maillage.analysis import metrics_table
+    from maillage.regions import region_code
+    from maillage.vocabulary import organization_type
+
+    pair = None
+    if between is not None:
+        words = [w for w in between.split(",") if w.strip()]
+        kinds = [organization_type(w) for w in words]
+        if len(kinds) != 2 or None in kinds:
+            fail("--between needs two organization types, e.g. enterprise,funder", status=2)
+        pair = (str(kinds[0]), str(kinds[1]))
+    wanted_region = None
+    if region is not None:
+        wanted_region = region_code(region)
+        if wanted_region is None:
+            fail(f"unknown region {region!r}", status=2)
+    with opened_store() as store:
+        view = view_for(store, audience, as_of)
+        source = lookup(view, for_id) if for_id is not None else None
+        community = metrics_table(view, seed=seed)["community"]
+        options = {"for": source, "between": pair, "region": wanted_region, "top": top}
+        table = view.cached(
+            "opportunities",
+            {**options, "seed": seed},
+            lambda: rank(
+                view.G,
+                for_id=source,
+                between=pair,
+                region=wanted_region,
+                top=top,
+                community=community,
+                seed=seed,
+            ),
+        )
+    names = dict(zip(view.orgs["id"], view.orgs["name"], strict=True))
+    french = lang.lower().startswith("fr")
+    rows = pd.DataFrame(
+        {
+            "source": table["source"],
+            "target": table["target"],
+            "target_name": [names.get(t, t) for t in table["target"]],
+            "score": table["score"].round(4),
+            "reasons": table["reasons_fr" if french else "reasons"],
+            "via": [" → ".join(str(names.get(i, i)) for i in path) for path in table["via"]],
+            "via_ids": [" → ".join(map(str, path)) for path in table["via"]],
+        }
+    )
+    emit(rows, output)
+
+
+@cli.command()
+def path(
+    source: Annotated[str, typer.Argument(help="Organization id or name")],
+    target: Annotated[str, typer.Argument(help="Organization id or name")],
+    limit: Annotated[int, typer.Option(help="Most paths to list")] = 10,
+    as_of: AsOfOption = None,
+    audience: AudienceOption = Audience.public,
+    output: FormatOption = None,
+) -> None:
+    """Shortest introduction paths between two organizations (all of them, up to --limit).
+
+    Paths only pass through organizations and ties the audience may see.
+
+    Example: maillage path "Chantier de l'économie sociale" ripess-na
+    """
+    from graph.paths import introduction_paths
+
+    with opened_store() as store:
+        view = view_for(store, audience, as_of)
+    table = introduction_paths(view.G, lookup(view, source), lookup(view, target), limit=limit)
+    if table.empty:
+        typer.echo("No introduction path: they are not connected.", err=True)
+    rows = table.assign(ids=[" → ".join(map(str, ids)) for ids in table["ids"]])
+    emit(rows[["path", "hops", "names", "ids"]], output)
+    if table.attrs.get("truncated"):
+        typer.echo(f"More paths exist; showing {limit} (--limit).", err=True)
+
+
+@cli.command()
+def ego(
+    center: Annotated[str, typer.Argument(help="Organization id or name")],
+    hops: Annotated[int, typer.Option(help="How many ties away")] = 1,
+    as_of: AsOfOption = None,
+    audience: AudienceOption = Audience.public,
+    output: FormatOption = None,
+) -> None:
+    """An organization's neighbourhood: who is within --hops ties, nearest first.
+
+    The store reads only that neighbourhood (on Neo4j, in Cypher).
+
+    Example: maillage ego tiess --hops 2
+    """
+    from graph.build import alliance_graph
+    from graph.paths import ego_members
+
+    day = parse_date(as_of) or dt.date.today()
+    with opened_store() as store:
+        everyone = store.read_graph(GraphQuery(audience=audience.value, as_of=day, hops=0))[0]
+        from maillage.analysis import UnknownOrganization, resolve
+
+        try:
+            focus = resolve(everyone, center)
+        except UnknownOrganization as error:
+            fail(str(error), status=2)
+        orgs, ties = store.read_graph(
+            GraphQuery(audience=audience.value, as_of=day, focus=focus, hops=hops)
+        )
+    members = ego_members(alliance_graph(orgs, ties), focus, hops=hops)
+    emit(members.reset_index(drop="id" in members.columns), output)
+
+
+@cli.command()
+def diff(
+    start: Annotated[str, typer.Option("--from", help="Earlier date (YYYY-MM-DD or YYYY)")],
+    end: Annotated[str, typer.Option("--to", help="Later date (YYYY-MM-DD or YYYY)")],
+    top: Annotated[int, typer.Option(help="How many movers")] = 20,
+    by: Annotated[str, typer.Option(help="Metric whose change ranks movers")] = "betweenness",
+    audience: AudienceOption = Audience.public,
+    seed: Annotated[int, typer.Option(help="Seed of community detection")] = 0,
+    output: FormatOption = None,
+) -> None:
+    """What changed between two dates: ties gained and lost, organizations whose
+    centrality moved most, communities merged or split.
+
+    Example: maillage diff --from 2015 --to 2025 --top 10
+    """
+    from graph.change import diff as compare
+
+    first, last = parse_date(start), parse_date(end)
+    with opened_store() as store:
+        orgs, ties = store.read_graph(GraphQuery(audience=audience.value))
+    change = compare(orgs, ties, start=first, end=last, by=by, top=top, seed=seed)
+    output = output or settings.output
+    parts = {
+        "ties_gained": change.ties_gained.drop(columns="properties", errors="ignore"),
+        "ties_lost": change.ties_lost.drop(columns="properties", errors="ignore"),
+        "movers": change.movers.rename_axis("id").reset_index(),
+        "community_changes": change.community_changes,
+    }
+    if output is Output.json:
+        document = {
+            name: json.loads(part.to_json(orient="records", force_ascii=False, default_handler=str))
+            for name, part in parts.items()
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    typer.echo(
+        f"# {change.start} → {change.end}: {len(change.ties_gained)} ties gained, "
+        f"{len(change.ties_lost)} lost"
+    )
+    for name, part in parts.items():
+        typer.echo(f"# {name}")
+        emit(part.head(top) if name.startswith("ties") else part, output)
+        typer.echo("")
+
+
 @cli.command()
 def app(
     port: Annotated[int, typer.Option(help="Port on localhost")] = 8501,
