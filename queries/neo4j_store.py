@@ -1,0 +1,362 @@
+"""The Neo4j store: the same contract as the embedded store, on a Neo4j server over Bolt."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+import pandas as pd
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from maillage.vocabulary import ORGANIZATION_COLUMNS, TIE_COLUMNS
+from queries import cypher
+from queries.store import (
+    GraphQuery,
+    LoadResult,
+    Progress,
+    StoreError,
+    StoreInfo,
+    organizations_frame,
+    plain_value,
+    properties_json,
+    since_key,
+    ties_frame,
+)
+
+#: Rows per UNWIND statement; every batch of a load runs in one transaction.
+_BATCH = 5_000
+
+_T = TypeVar("_T")
+
+
+class Neo4jStore:
+    """The store on a Neo4j server (5.x or a 2025+ calendar release; Community is enough).
+
+    Organizations are ``(:Organization:<TypeLabel> {id, ...})`` nodes, ties are
+    relationships of the tie type in upper case, the data version sits in one
+    ``(:MaillageMeta {key: 'store'})`` node. A load is one transaction: after an error,
+    a crash or a kill the server rolls it back, and readers never see half of it.
+    """
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str = "neo4j",
+        password: str = "",
+        database: str | None = None,
+    ) -> None:
+        self.uri = uri
+        self.database = database or None
+        self.location = uri if self.database is None else f"{uri} (database {self.database})"
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                # Server notifications are for people at a console; here they are noise.
+                notifications_min_severity="OFF",
+            )
+        except (DriverError, ValueError) as error:
+            raise StoreError(f"cannot use the Neo4j address {uri!r}: {error}") from error
+        try:
+            self._run_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Neo4jStore:
+        """The store named by ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD`` and
+        ``NEO4J_DATABASE`` (the server's home database when unset)."""
+        env = os.environ if environ is None else environ
+        uri = env.get("NEO4J_URI")
+        if not uri:
+            raise StoreError(
+                "NEO4J_URI is not set: give the server's address, e.g. bolt://127.0.0.1:7697 "
+                '(eval "$(tools/neo4j/neo4j.sh env)" after tools/neo4j/neo4j.sh start)'
+            )
+        return cls(
+            uri,
+            user=env.get("NEO4J_USER") or "neo4j",
+            password=env.get("NEO4J_PASSWORD", ""),
+            database=env.get("NEO4J_DATABASE") or None,
+        )
+
+    def load(
+        self,
+        orgs: pd.DataFrame,
+        ties: pd.DataFrame,
+        *,
+        progress: Progress | None = None,
+        remove_ids: Iterable[str] = (),
+    ) -> LoadResult:
+        orgs = organizations_frame(orgs)
+        ties = ties_frame(ties)
+        removed = [str(i) for i in remove_ids]
+        unknown = sorted(set(ties["type"]) - set(cypher.UPSERT_TIES))
+        if unknown:
+            raise StoreError(f"load refused, nothing written: unknown tie type {unknown[0]!r}")
+        unknown = sorted(set(orgs["type"].dropna()) - set(cypher.UPSERT_ORGANIZATIONS))
+        if unknown or orgs["type"].isna().any():
+            kind = repr(unknown[0]) if unknown else "(missing)"
+            raise StoreError(f"load refused, nothing written: unknown organization type {kind}")
+        org_batches = [
+            (cypher.UPSERT_ORGANIZATIONS[str(org_type)], rows)
+            for org_type, group in orgs.groupby("type", sort=True)
+            for rows in _batches(_organization_rows(group))
+        ]
+        tie_batches = [
+            (cypher.UPSERT_TIES[str(tie_type)], rows)
+            for tie_type, group in ties.groupby("type", sort=True)
+            for rows in _batches(_tie_rows(group))
+        ]
+        total = len(orgs) + len(ties)
+        version = uuid.uuid4().hex
+
+        def write(tx: neo4j.ManagedTransaction) -> None:
+            done = 0
+            if removed:
+                tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
+            for statement, rows in org_batches:
+                tx.run(statement, rows=rows).consume()
+                done += len(rows)
+                if progress:
+                    progress(done, total)
+            for statement, rows in tie_batches:
+                written = tx.run(statement, rows=rows).single(strict=True)["written"]
+                if written < len(rows):
+                    # A tie whose end is not an organization: refuse the whole load.
+                    ends = sorted({r["source"] for r in rows} | {r["target"] for r in rows})
+                    missing = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=ends)]
+                    shown = ", ".join(repr(i) for i in sorted(missing)[:5])
+                    raise StoreError(
+                        f"load refused, nothing written: ties name unknown organizations {shown}"
+                    )
+                done += len(rows)
+                if progress:
+                    progress(done, total)
+            tx.run(cypher.SET_DATA_VERSION, version=version).consume()
+
+        self._execute(write)
+        return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = [str(i) for i in ids]
+        if not wanted:
+            return set()
+        return set(
+            self._read(lambda tx: [r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=wanted)])
+        )
+
+    def info(self) -> StoreInfo:
+        def read(tx: neo4j.ManagedTransaction) -> tuple[dict[str, int], dict[str, int], str]:
+            orgs = {r["type"]: r["n"] for r in tx.run(cypher.COUNT_ORGANIZATIONS_BY_TYPE)}
+            ties = {
+                cypher.TIE_TYPE_OF[r["relationship"]]: r["n"]
+                for r in tx.run(cypher.COUNT_TIES_BY_RELATIONSHIP)
+            }
+            return orgs, ties, _version(tx)
+
+        orgs, ties, version = self._read(read)
+        return StoreInfo(
+            backend=self.backend,
+            location=self.location,
+            data_version=version,
+            organizations_by_type=dict(sorted(orgs.items())),
+            ties_by_type=dict(sorted(ties.items())),
+        )
+
+    def data_version(self) -> str:
+        return self._read(_version)
+
+    def read_graph(self, query: GraphQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
+        relationships = [
+            cypher.RELATIONSHIP_OF[t]
+            for t in (cypher.RELATIONSHIP_OF if query.tie_types is None else query.tie_types)
+            if t in cypher.RELATIONSHIP_OF
+        ]
+        parameters: dict[str, Any] = {
+            "levels": list(query.levels),
+            "types": None if query.organization_types is None else list(query.organization_types),
+            "regions": None if query.regions is None else list(query.regions),
+            "relationships": relationships,
+            "as_of": query.as_of_text,
+        }
+
+        def whole(tx: neo4j.ManagedTransaction) -> tuple[list[dict[str, Any]], ...]:
+            org_rows = [r.data() for r in tx.run(cypher.SELECT_ORGANIZATIONS, parameters)]
+            tie_rows = [r.data() for r in tx.run(cypher.SELECT_TIES, parameters)]
+            return org_rows, tie_rows
+
+        def ego(tx: neo4j.ManagedTransaction) -> tuple[list[dict[str, Any]], ...]:
+            if not list(tx.run(cypher.SEEN_FOCUS, parameters, focus=query.focus)):
+                return [], []
+            reached = {str(query.focus)}
+            frontier = [str(query.focus)]
+            for _ in range(query.hops):
+                if not frontier:
+                    break
+                step = {r["id"] for r in tx.run(cypher.NEXT_HOP, parameters, frontier=frontier)}
+                frontier = sorted(step - reached)
+                reached |= step
+            ids = sorted(reached)
+            org_rows = [
+                r.data() for r in tx.run(cypher.SELECT_ORGANIZATIONS_BY_ID, parameters, ids=ids)
+            ]
+            tie_rows = [
+                r.data()
+                for r in tx.run(cypher.SELECT_TIES_FROM, parameters, ids=ids)
+                if r["target"] in reached
+            ]
+            return org_rows, tie_rows
+
+        # One read transaction: a load running meanwhile is seen whole or not at all.
+        org_rows, tie_rows = self._read(whole if query.focus is None else ego)
+        orgs = pd.DataFrame(org_rows, columns=[*ORGANIZATION_COLUMNS, "properties"])
+        ties = pd.DataFrame(tie_rows, columns=[*TIE_COLUMNS, "relationship", "properties"])
+        ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
+        return organizations_frame(orgs), ties_frame(ties.drop(columns="relationship"))
+
+    def write_metrics(self, metrics: pd.DataFrame) -> int:
+        """Store each metric column as organization property ``maillage_<column>``.
+
+        Neo4j Browser and Bloom can then size or colour nodes by them; the metrics an
+        organization had from an earlier write are replaced.
+        """
+        rows = [
+            {
+                "id": str(org_id),
+                "metrics": {_metric_key(k): _metric_value(v) for k, v in row.items()},
+            }
+            for org_id, row in metrics.to_dict(orient="index").items()
+        ]
+        version = uuid.uuid4().hex
+
+        def write(tx: neo4j.ManagedTransaction) -> None:
+            for batch in _batches(iter(rows)):
+                tx.run(cypher.WRITE_METRICS, rows=batch).consume()
+            tx.run(cypher.SET_DATA_VERSION, version=version).consume()
+
+        self._execute(write)
+        return len(rows)
+
+    def read_metrics(self) -> pd.DataFrame:
+        """Metrics last written with :meth:`write_metrics`, indexed by organization id."""
+        rows = self._read(lambda tx: [(r["id"], r["metrics"]) for r in tx.run(cypher.READ_METRICS)])
+        return pd.DataFrame.from_records(
+            [{key.removeprefix(cypher.METRIC_PREFIX): value for key, value in m} for _, m in rows],
+            index=[org_id for org_id, _ in rows],
+        )
+
+    def server_version(self) -> str:
+        """The server's name, version and edition, e.g. ``Neo4j Kernel 2026.08.1 community``."""
+        return self._read(lambda tx: str(tx.run(cypher.SERVER_VERSION).single(strict=True)[0]))
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def _run_schema(self) -> None:
+        """Create the constraints if they are missing (each in its own transaction)."""
+
+        def create(statement: LiteralString) -> Callable[[neo4j.ManagedTransaction], None]:
+            def work(tx: neo4j.ManagedTransaction) -> None:
+                tx.run(statement).consume()
+
+            return work
+
+        for statement in (
+            cypher.CREATE_ORGANIZATION_ID_CONSTRAINT,
+            cypher.CREATE_META_KEY_CONSTRAINT,
+        ):
+            self._execute(create(statement))
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _execute(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
+        return self._run(work, write=True)
+
+    def _read(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
+        return self._run(work, write=False)
+
+    def _run(self, work: Callable[[neo4j.ManagedTransaction], _T], *, write: bool) -> _T:
+        try:
+            with self._driver.session(database=self.database) as session:
+                if write:
+                    return session.execute_write(work)
+                return session.execute_read(work)
+        except StoreError:
+            raise
+        except AuthError as error:
+            raise StoreError(
+                f"Neo4j at {self.uri} refused the credentials: check NEO4J_USER and "
+                f"NEO4J_PASSWORD ({error.message})"
+            ) from error
+        except ServiceUnavailable as error:
+            raise StoreError(
+                f"cannot reach Neo4j at {self.uri}: is it running? "
+                f"(tools/neo4j/neo4j.sh start for a local one) ({error})"
+            ) from error
+        except Neo4jError as error:
+            what = "write refused, nothing written" if write else "read failed"
+            raise StoreError(f"{what}: {error.code}: {error.message}") from error
+        except DriverError as error:
+            what = "write failed, nothing written" if write else "read failed"
+            raise StoreError(f"{what}: {error}") from error
+
+
+def _version(tx: neo4j.ManagedTransaction) -> str:
+    record = tx.run(cypher.GET_DATA_VERSION).single()
+    return "empty" if record is None or record["version"] is None else str(record["version"])
+
+
+def _organization_rows(orgs: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    columns = [c for c in ORGANIZATION_COLUMNS if c != "id"]
+    for record in orgs.to_dict(orient="records"):
+        properties = {c: plain_value(record[c]) for c in columns}
+        properties["properties_json"] = properties_json(record["properties"])
+        yield {"id": record["id"], "properties": properties}
+
+
+def _tie_rows(ties: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    columns = [c for c in TIE_COLUMNS if c not in ("source", "target", "type")]
+    for record in ties.to_dict(orient="records"):
+        properties = {c: plain_value(record[c]) for c in columns}
+        properties["properties_json"] = properties_json(record["properties"])
+        yield {
+            "source": record["source"],
+            "target": record["target"],
+            "since_key": since_key(record["since"]),
+            "properties": properties,
+        }
+
+
+def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _metric_key(column: object) -> str:
+    name = str(column)
+    return name if name.startswith(cypher.METRIC_PREFIX) else cypher.METRIC_PREFIX + name
+
+
+def _metric_value(value: Any) -> Any:
+    """A property value Neo4j stores: numbers, text and booleans; anything else as text."""
+    value = plain_value(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
