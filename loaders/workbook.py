@@ -58,7 +58,7 @@ def read_tables(paths: Iterable[Path]) -> list[RawTable]:
             else:
                 tables.extend(read_xlsx_tables(path))
         elif path.suffix.lower() in GRAPH_SUFFIXES and path.exists():
-            tables.extend(read_graph_file(path))
+            tables.extend(_read_graph_file(path))
         elif path.exists():
             if is_sea_standard(first_row(path)):
                 tables.extend(read_sea_csv(path))
@@ -124,6 +124,18 @@ def load_tables(
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+
+
+def _read_graph_file(path: Path) -> list[RawTable]:
+    """A graph file's tables; input too odd for its reader is a problem, not a crash."""
+    try:
+        return read_graph_file(path)
+    except RecursionError:
+        # Elements or JSON values nested thousands deep (found by tests/loaders/test_fuzz.py).
+        return [unreadable(str(path), 0, "nested too deeply to read")]
+    except LookupError as error:
+        # An XML declaration naming an encoding Python does not know.
+        return [unreadable(str(path), 1, f"cannot read the file: {error}")]
 
 
 def _missing(path: Path, message: str) -> RawTable:
