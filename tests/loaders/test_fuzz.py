@@ -38,9 +38,10 @@ TOTAL = int(os.environ.get("MAILLAGE_FUZZ_EXAMPLES", "10000"))
 
 #: Share of the total each generated test gets (they add up to 1).
 SHARES = {
-    "random_bytes": 0.20,
-    "hostile_csv": 0.25,
-    "workbook_pair": 0.17,
+    "random_bytes": 0.19,
+    "hostile_csv": 0.23,
+    "workbook_pair": 0.16,
+    "xml_files": 0.04,
     "encoded_text": 0.12,
     "formula_cells": 0.08,
     "json_files": 0.05,
@@ -244,13 +245,15 @@ def assert_clean_problems(problems: list[Problem], *, label: str | None = None) 
         assert len(text) < 2_000, text[:200]
 
 
-def assert_clean_table(table: RawTable, label: str) -> None:
+def assert_clean_table(table: RawTable, label: str, *, first_row_line: int = 2) -> None:
+    """A table as validation expects it; CSV rows start on line 2 (after the header), rows
+    of graph files on the line (or at the list position) of their element."""
     assert isinstance(table, RawTable)
     assert table.kind in ("organizations", "ties")
     assert_clean_problems(table.problems, label=label)
     lines = [row.line for row in table.rows]
     assert lines == sorted(lines)
-    assert all(line >= 2 for line in lines)
+    assert all(line >= first_row_line for line in lines)
     for row in table.rows:
         assert all(isinstance(v, str) for v in row.cells.values())
         assert all(isinstance(v, str) for v in row.extras.values())
@@ -369,7 +372,7 @@ def read_file_cleanly(path: Path) -> list[RawTable]:
     tables = read_tables([path])
     assert tables
     for table in tables:
-        assert_clean_table(table, table.label)
+        assert_clean_table(table, table.label, first_row_line=0)
     checked = validate(tables)
     assert_clean_problems(checked.problems)
     return tables
@@ -429,6 +432,84 @@ def test_json_files_are_read_or_refused_cleanly(scratch, document):
     else:
         path.write_text(json.dumps(document), encoding="utf-8")
     read_file_cleanly(path)
+
+
+XML_TAGS = ["graphml", "gexf", "graph", "node", "edge", "nodes", "edges", "key", "data",
+            "attvalues", "attvalue", "attributes", "attribute", "default"]  # fmt: skip
+XML_ATTRIBUTES = ["id", "source", "target", "key", "for", "attr.name", "attr.type", "label",
+                  "value", "type", "defaultedgetype", "x"]  # fmt: skip
+xml_values = st.sampled_from(VOCABULARY + FORMULAS[:3]) | st.text(alphabet="abc<&\"'é", max_size=5)
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+@st.composite
+def xml_document(draw: st.DrawFn) -> str:
+    """GraphML/GEXF-shaped XML with odd nesting, attributes and text."""
+
+    def element(depth: int) -> str:
+        tag = draw(st.sampled_from(XML_TAGS))
+        names = draw(st.lists(st.sampled_from(XML_ATTRIBUTES), max_size=3, unique=True))
+        attributes = "".join(f' {name}="{xml_escape(draw(xml_values))}"' for name in names)
+        count = draw(st.integers(0, 3)) if depth < 4 else 0
+        children = "".join(element(depth + 1) for _ in range(count))
+        text = draw(st.sampled_from(["", "a", "2015", "&amp;", "<![CDATA[<x>]]>", "é"]))
+        return f"<{tag}{attributes}>{text}{children}</{tag}>"
+
+    root = draw(st.sampled_from(["graphml", "gexf"]))
+    body = "".join(element(1) for _ in range(draw(st.integers(0, 3))))
+    return f'<?xml version="1.0" encoding="UTF-8"?><{root}><graph>{body}</graph></{root}>'
+
+
+@fuzz_settings("xml_files")
+@given(xml_document(), st.sampled_from([".graphml", ".gexf"]), st.booleans())
+def test_graphml_and_gexf_files_are_read_or_refused_cleanly(scratch, document, suffix, cut):
+    path = scratch / f"graph{suffix}"
+    raw = document.encode()
+    path.write_bytes(raw[: len(raw) // 2] if cut else raw)
+    read_file_cleanly(path)
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{k} "{("&lol" + (str(k - 1) if k > 1 else "") + ";") * 10}">'
+        for k in range(1, 10)
+    )
+    + ']><graphml><graph><node id="&lol9;"/></graph></graphml>'
+)
+HOSTILE_XML = {
+    "deep.graphml": "<graphml><graph>" + "<g>" * 50_000 + "</g>" * 50_000 + "</graph></graphml>",
+    "deep.gexf": "<gexf><graph><nodes>" + "<n>" * 50_000 + "</n>" * 50_000 + "</nodes></graph>",
+    "xxe.graphml": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<graphml><graph><node id="&x;"/></graph></graphml>',
+    "xxe-param.gexf": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % x SYSTEM "file:///etc/passwd">'
+    "%x;]><gexf><graph/></gexf>",
+    "laughs.graphml": BILLION_LAUGHS,
+    "encoding.graphml": '<?xml version="1.0" encoding="x-no-such"?><graphml/>',
+    "utf16-claim.gexf": '<?xml version="1.0" encoding="UTF-16"?><gexf/>',
+    "empty.graphml": "",
+    "text.gexf": "just text",
+    "deep-list.json": '{"nodes": [{"id": "a", "name": ' + "[" * 950 + "]" * 950 + "}]}",
+    "deep-dict.json": '{"nodes": [{"id": "a", "name": ' + '{"a":' * 950 + "1" + "}" * 950 + "}]}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_XML))
+def test_hostile_graph_files_are_refused_cleanly_and_never_read_local_files(scratch, name):
+    path = scratch / name
+    path.write_text(HOSTILE_XML[name], encoding="utf-8")
+    tables = read_file_cleanly(path)
+    cells = " ".join(
+        value
+        for table in tables
+        for row in table.rows
+        for value in (*row.cells.values(), *row.extras.values())
+    )
+    assert "root:" not in cells  # no external entity was resolved
+    assert "lollollol" not in cells  # no entity was expanded
 
 
 def xlsx_bytes(rows: list[list[object]] | None = None) -> bytes:
