@@ -238,7 +238,7 @@ div.vis-tooltip {{ white-space: pre-line; max-width: 320px; }}
     }} else {{
       network.fit({{ animation: false }});
     }}
-    container.setAttribute("data-drawn", String(Date.now()));
+    window.maillageDrawnAt = performance.now();  // ms since this page started loading
     window.maillageDrawn = true;
   }});
   window.maillageNetwork = network;
