@@ -75,16 +75,18 @@ def structural_holes(G: nx.Graph, *, weighted: bool = False) -> pd.DataFrame:
     A = engine.adjacency(G, weight="weight" if weighted else None)
     A.setdiag(0)
     A.eliminate_zeros()
+    A.sum_duplicates()
+    A.sort_indices()
     strength = np.asarray(A.sum(axis=1)).ravel()
     strongest = np.asarray(A.max(axis=1).toarray()).ravel() if n else np.zeros(0)
     contacts = np.diff(A.indptr)
-    P = sp.csr_array(sp.diags_array(_inverse(strength)) @ A)
-    M = sp.csr_array(sp.diags_array(_inverse(strongest)) @ A)
     rows = np.repeat(np.arange(n), contacts)
-    cols = A.indices
-    direct = P[rows, cols] if len(rows) else np.zeros(0)
-    indirect = _entries(P @ P, rows, cols)
-    redundancy = _entries(P @ M.T, rows, cols)
+    # p_ij: share of i's tie strength going to j; m_jq: j's tie to q over j's strongest.
+    P = sp.csr_array((A.data * _inverse(strength)[rows], A.indices, A.indptr), shape=A.shape)
+    M = sp.csr_array((A.data * _inverse(strongest)[rows], A.indices, A.indptr), shape=A.shape)
+    direct = P.data.copy()
+    indirect = _masked_product(P, P, A)
+    redundancy = _masked_product(P, sp.csr_array(M.T), A)
     local = (direct + indirect) ** 2
     constraint = np.bincount(rows, weights=local, minlength=n).astype(float)
     effective_size = contacts - np.bincount(rows, weights=redundancy, minlength=n).astype(float)
@@ -193,8 +195,29 @@ def _inverse(values: np.ndarray) -> np.ndarray:
     return np.divide(1.0, values, out=np.zeros(len(values)), where=values != 0)
 
 
-def _entries(matrix: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Entries (rows[k], cols[k]) of a sparse matrix, as a dense vector."""
-    if len(rows) == 0:
-        return np.zeros(0)
-    return np.asarray(sp.csr_array(matrix)[rows, cols]).ravel()
+def _masked_product(
+    X: sp.csr_array, Y: sp.csr_array, mask: sp.csr_array, *, budget: int = 5_000_000
+) -> np.ndarray:
+    """(X @ Y) at the stored entries of ``mask``, in ``mask``'s CSR order.
+
+    Computed by blocks of rows, each holding about ``budget`` intermediate products,
+    so the contacts of a hub with thousands of ties never fill memory at once.
+    """
+    n = mask.shape[0]
+    values = np.zeros(mask.nnz)
+    if n == 0 or mask.nnz == 0:
+        return values
+    pattern = sp.csr_array((np.ones(X.nnz), X.indices, X.indptr), shape=X.shape)
+    cost = np.cumsum(pattern @ np.diff(Y.indptr).astype(float))
+    start = 0
+    while start < n:
+        already = cost[start - 1] if start else 0.0
+        stop = int(np.searchsorted(cost, already + budget, side="right"))
+        stop = min(n, max(stop, start + 1))
+        lo, hi = mask.indptr[start], mask.indptr[stop]
+        if lo < hi:
+            product = sp.csr_array(X[start:stop] @ Y)
+            rows = np.repeat(np.arange(stop - start), np.diff(mask.indptr[start : stop + 1]))
+            values[lo:hi] = np.asarray(product[rows, mask.indices[lo:hi]]).ravel()
+        start = stop
+    return values

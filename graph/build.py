@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -118,46 +117,83 @@ def alliance_graph(orgs: pd.DataFrame, ties: pd.DataFrame, *, weighted: bool = F
     """
     G = nx.Graph(weighted=weighted)
     ids = [str(i) for i in orgs["id"]]
-    records = orgs.to_dict("records")
-    for node, record in sorted(zip(ids, records, strict=True), key=lambda item: item[0]):
-        G.add_node(node, **{a: _clean(record.get(a)) for a in NODE_ATTRIBUTES})
-    unknown = sorted(
-        {str(v) for v in (*ties["source"], *ties["target"])} - set(G) if len(ties) else set()
-    )
+    columns = {
+        a: _column(orgs, a) if a in orgs.columns else [None] * len(ids) for a in NODE_ATTRIBUTES
+    }
+    rows = zip(*columns.values(), strict=True)
+    nodes = sorted(zip(ids, rows, strict=True), key=lambda item: item[0])
+    G.add_nodes_from((node, dict(zip(NODE_ATTRIBUTES, row, strict=True))) for node, row in nodes)
+    sources = [str(v) for v in ties["source"]]
+    targets = [str(v) for v in ties["target"]]
+    unknown = sorted(set(sources).union(targets).difference(G))
     if unknown:
         shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         raise ValueError(f"ties name {len(unknown)} organization(s) not in orgs: {shown}")
-    pairs: dict[tuple[str, str], dict[str, Any]] = {}
-    weights = ties["weight"] if "weight" in ties.columns else pd.Series(1.0, index=ties.index)
-    for source, target, kind, weight in zip(
-        ties["source"], ties["target"], ties["type"], weights, strict=True
-    ):
-        u, v = str(source), str(target)
+    kinds = [str(v) for v in ties["type"]]
+    if "weight" in ties.columns:
+        weights = pd.to_numeric(ties["weight"], errors="coerce").fillna(1.0).tolist()
+    else:
+        weights = [1.0] * len(kinds)
+    # tie_weight, ties, typed ties (source, target, type) per unordered pair
+    pairs: dict[tuple[str, str], list[Any]] = {}
+    for u, v, kind, weight in zip(sources, targets, kinds, weights, strict=True):
         if u == v:
             continue
         key = (u, v) if u < v else (v, u)
-        edge = pairs.setdefault(
-            key, {"tie_weight": 0.0, "ties": 0, "types": set(), "arcs": set(), "typed": set()}
-        )
-        edge["tie_weight"] += 1.0 if _missing(weight) else float(weight)
-        edge["ties"] += 1
-        edge["types"].add(str(kind))
-        edge["arcs"].add((u, v))
-        edge["typed"].add((u, v, str(kind)))
-        if str(kind) not in DIRECTED_TIE_TYPES:
-            edge["arcs"].add((v, u))
-    for (u, v), edge in sorted(pairs.items()):
-        G.add_edge(
-            u,
-            v,
-            weight=edge["tie_weight"] if weighted else 1.0,
-            tie_weight=edge["tie_weight"],
-            ties=edge["ties"],
-            types=tuple(sorted(edge["types"])),
-            arcs=tuple(sorted(edge["arcs"])),
-            typed_ties=tuple(sorted(edge["typed"])),
-        )
+        edge = pairs.get(key)
+        if edge is None:
+            pairs[key] = [float(weight), 1, [(u, v, kind)]]
+        else:
+            edge[0] += float(weight)
+            edge[1] += 1
+            edge[2].append((u, v, kind))
+    G.add_edges_from(
+        _edge(u, v, *edge, weighted=weighted) for (u, v), edge in sorted(pairs.items())
+    )
     return G
+
+
+def _edge(
+    u: str,
+    v: str,
+    tie_weight: float,
+    count: int,
+    typed: list[tuple[str, str, str]],
+    *,
+    weighted: bool,
+) -> tuple[str, str, dict[str, Any]]:
+    if count == 1:
+        source, target, kind = typed[0]
+        arcs: tuple[tuple[str, str], ...] = (
+            ((source, target),) if kind in DIRECTED_TIE_TYPES else ((u, v), (v, u))
+        )
+        types: tuple[str, ...] = (kind,)
+        typed_ties: tuple[tuple[str, str, str], ...] = (typed[0],)
+    else:
+        typed_ties = tuple(sorted(set(typed)))
+        types = tuple(sorted({kind for _, _, kind in typed_ties}))
+        directions = {(s, t) for s, t, _ in typed_ties}
+        directions |= {(t, s) for s, t, kind in typed_ties if kind not in DIRECTED_TIE_TYPES}
+        arcs = tuple(sorted(directions))
+    return (
+        u,
+        v,
+        {
+            "weight": tie_weight if weighted else 1.0,
+            "tie_weight": tie_weight,
+            "ties": count,
+            "types": types,
+            "arcs": arcs,
+            "typed_ties": typed_ties,
+        },
+    )
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    """A column as plain Python values, missing values as None."""
+    values = frame[name].astype(object)
+    missing = values.isna().tolist()
+    return [None if m else _plain(v) for v, m in zip(values.tolist(), missing, strict=True)]
 
 
 def directed_ties_graph(G: nx.Graph) -> nx.DiGraph:
@@ -192,11 +228,5 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _clean(value: Any) -> Any:
-    if _missing(value):
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value

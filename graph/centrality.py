@@ -14,6 +14,10 @@ from graph import engine
 EXACT_BETWEENNESS_LIMIT = 5_000
 #: Source nodes sampled when betweenness is estimated automatically.
 DEFAULT_BETWEENNESS_SAMPLES = 1_000
+#: Above this many organizations, ``closeness_samples="auto"`` estimates closeness.
+EXACT_CLOSENESS_LIMIT = 50_000
+#: Pivot nodes sampled when closeness is estimated automatically.
+DEFAULT_CLOSENESS_SAMPLES = 500
 
 CENTRALITY_COLUMNS = (
     "degree",
@@ -37,20 +41,42 @@ def betweenness_sample_size(
     >>> betweenness_sample_size(nx.path_graph(10), 50) is None
     True
     """
+    return _sample_size(
+        G, betweenness_samples, EXACT_BETWEENNESS_LIMIT, DEFAULT_BETWEENNESS_SAMPLES, "betweenness"
+    )
+
+
+def closeness_sample_size(
+    G: nx.Graph, closeness_samples: int | Literal["auto"] | None
+) -> int | None:
+    """How many pivots closeness will sample on ``G``, or None for the exact value.
+
+    >>> closeness_sample_size(nx.path_graph(10), "auto") is None
+    True
+    """
+    return _sample_size(
+        G, closeness_samples, EXACT_CLOSENESS_LIMIT, DEFAULT_CLOSENESS_SAMPLES, "closeness"
+    )
+
+
+def _sample_size(
+    G: nx.Graph, samples: int | Literal["auto"] | None, limit: int, default: int, what: str
+) -> int | None:
     n = G.number_of_nodes()
-    if betweenness_samples == "auto":
-        return DEFAULT_BETWEENNESS_SAMPLES if n > EXACT_BETWEENNESS_LIMIT else None
-    if betweenness_samples is None or betweenness_samples >= n:
+    if samples == "auto":
+        return default if n > limit else None
+    if samples is None or samples >= n:
         return None
-    if betweenness_samples < 1:
-        raise ValueError("betweenness_samples must be a positive number of organizations")
-    return int(betweenness_samples)
+    if samples < 1:
+        raise ValueError(f"{what}_samples must be a positive number of organizations")
+    return int(samples)
 
 
 def centrality(
     G: nx.Graph,
     *,
     betweenness_samples: int | Literal["auto"] | None = "auto",
+    closeness_samples: int | Literal["auto"] | None = "auto",
     seed: int = 0,
     weighted: bool = False,
 ) -> pd.DataFrame:
@@ -65,8 +91,13 @@ def centrality(
         organizations (exact when k ≥ n). "auto" is exact up to
         :data:`EXACT_BETWEENNESS_LIMIT` organizations and samples
         :data:`DEFAULT_BETWEENNESS_SAMPLES` above.
+    closeness_samples : int, "auto" or None, default "auto"
+        None computes exact closeness. An integer k estimates it from k seeded pivots
+        (see :func:`graph.engine.closeness`). "auto" is exact up to
+        :data:`EXACT_CLOSENESS_LIMIT` organizations and samples
+        :data:`DEFAULT_CLOSENESS_SAMPLES` above.
     seed : int, default 0
-        Seed of the betweenness sample.
+        Seed of the betweenness and closeness samples.
     weighted : bool, default False
         Use edge ``weight`` (tie strength) for eigenvector and PageRank. Betweenness and
         closeness always count hops, since a stronger tie is not a shorter one.
@@ -79,7 +110,8 @@ def centrality(
         (degree / (n − 1)), ``betweenness`` (normalized by 2/((n − 1)(n − 2))),
         ``closeness`` (Wasserman–Faust), ``eigenvector`` (unit Euclidean norm),
         ``pagerank`` (α = 0.85). ``attrs["betweenness"]`` is "exact" or "sampled" and
-        ``attrs["betweenness_samples"]`` the sample size (None when exact).
+        ``attrs["betweenness_samples"]`` the sample size (None when exact); likewise
+        ``attrs["closeness"]`` and ``attrs["closeness_samples"]``.
 
     Examples
     --------
@@ -93,6 +125,7 @@ def centrality(
     index = engine.Indexed.of(G)
     n = len(index.nodes)
     samples = betweenness_sample_size(G, betweenness_samples)
+    pivots = closeness_sample_size(G, closeness_samples)
     degree = np.array([G.degree(v) for v in index.nodes], dtype=np.int64)
     degree_centrality = np.ones(n) if n <= 1 else degree / (n - 1)
     weight = "weight" if weighted else None
@@ -101,7 +134,7 @@ def centrality(
             "degree": degree,
             "degree_centrality": degree_centrality,
             "betweenness": engine.betweenness(G, samples=samples, seed=seed),
-            "closeness": engine.closeness(G),
+            "closeness": engine.closeness(G, samples=pivots, seed=seed),
             "eigenvector": engine.eigenvector(G, weight=weight),
             "pagerank": engine.pagerank(G, weight=weight),
         },
@@ -110,6 +143,8 @@ def centrality(
     table.attrs.update(
         betweenness="exact" if samples is None else "sampled",
         betweenness_samples=samples,
+        closeness="exact" if pivots is None else "sampled",
+        closeness_samples=pivots,
         seed=seed,
         weighted=weighted,
     )

@@ -39,6 +39,7 @@ def metrics(
     G: nx.Graph,
     *,
     betweenness_samples: int | Literal["auto"] | None = "auto",
+    closeness_samples: int | Literal["auto"] | None = "auto",
     seed: int = 0,
     weighted: bool = False,
     roles_by: str = "type",
@@ -52,8 +53,8 @@ def metrics(
         id is not in ``G`` are ignored. With None the node attributes are used.
     G : networkx.Graph
         The alliance graph (:func:`graph.build.alliance_graph`).
-    betweenness_samples : int, "auto" or None, default "auto"
-        See :func:`graph.centrality.centrality`.
+    betweenness_samples, closeness_samples : int, "auto" or None, default "auto"
+        Exact or sampled; see :func:`graph.centrality.centrality`.
     seed : int, default 0
         Seed of the betweenness sample and of community detection.
     weighted : bool, default False
@@ -67,7 +68,8 @@ def metrics(
     DataFrame
         Exactly :data:`METRICS_COLUMNS`, one row per node of ``G`` in
         :func:`graph.build.node_order`, indexed by id. ``attrs`` says how it was made:
-        ``betweenness`` ("exact" or "sampled"), ``betweenness_samples``, ``seed``,
+        ``betweenness`` ("exact" or "sampled"), ``betweenness_samples``, ``closeness``,
+        ``closeness_samples``, ``seed``,
         ``weighted``, ``roles_by``, ``modularity`` and ``communities``.
 
     Examples
@@ -82,7 +84,13 @@ def metrics(
     >>> table.attrs["betweenness"]
     'exact'
     """
-    central = centrality(G, betweenness_samples=betweenness_samples, seed=seed, weighted=weighted)
+    central = centrality(
+        G,
+        betweenness_samples=betweenness_samples,
+        closeness_samples=closeness_samples,
+        seed=seed,
+        weighted=weighted,
+    )
     holes = structural_holes(G, weighted=weighted)
     found = communities(G, seed=seed, weighted=weighted)
     roles = brokerage_roles(G, by=roles_by)

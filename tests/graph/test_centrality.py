@@ -5,6 +5,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from graph import engine
 from graph.centrality import CENTRALITY_COLUMNS, betweenness_sample_size, centrality
 
 from .conftest import simple_graphs
@@ -113,3 +114,26 @@ def test_auto_sampling_only_above_the_limit():
     assert betweenness_sample_size(nx.empty_graph(6000), "auto") == 1000
     with pytest.raises(ValueError, match="positive"):
         betweenness_sample_size(nx.empty_graph(10), 0)
+
+
+@given(simple_graphs())
+@settings(max_examples=60, deadline=None)
+def test_sampling_every_node_is_exact(G):
+    n = G.number_of_nodes()
+    exact_b = engine.betweenness(G)
+    exact_c = engine.closeness(G)
+    assert engine.betweenness(G, samples=max(n, 1), seed=3) == pytest.approx(exact_b, abs=1e-9)
+    assert engine.closeness(G, samples=max(n, 1), seed=3) == pytest.approx(exact_c, abs=1e-9)
+
+
+def test_sampled_closeness_is_close_and_says_so():
+    G = nx.barabasi_albert_graph(400, 2, seed=5)
+    G.add_edges_from([(1000, 1001), (1001, 1002)])  # a small component stays exact
+    sampled = centrality(G, closeness_samples=80, seed=2)
+    exact = centrality(G, closeness_samples=None)
+    assert sampled.attrs["closeness"] == "sampled"
+    assert sampled.attrs["closeness_samples"] == 80
+    assert exact.attrs["closeness"] == "exact"
+    assert sampled.loc[1001, "closeness"] == pytest.approx(exact.loc[1001, "closeness"])
+    relative = (sampled["closeness"] - exact["closeness"]).abs() / exact["closeness"]
+    assert relative.max() < 0.1
