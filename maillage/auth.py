@@ -303,8 +303,10 @@ def _b64(raw: bytes) -> str:
 
 
 def _get(mapping: Mapping[str, Any], key: str) -> Any:
-    # Streamlit's secrets object is a Mapping whose .get may raise on odd keys; stay lenient.
+    # st.secrets is a Mapping whose .get raises FileNotFoundError (StreamlitSecretNotFound)
+    # when there is no secrets.toml at all: that means "not set here", so the environment
+    # is read next.
     try:
         return mapping.get(key)
-    except (KeyError, AttributeError):
+    except (KeyError, AttributeError, OSError):
         return None

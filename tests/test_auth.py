@@ -134,6 +134,22 @@ def test_secrets_passwords_section_is_read(hashes, throttle):
     )
 
 
+class NoSecretsFile(dict):
+    """Like st.secrets when no secrets.toml exists: every look-up raises."""
+
+    def get(self, key, default=None):
+        raise FileNotFoundError("No secrets found. Valid paths for a secrets.toml file ...")
+
+    def __getitem__(self, key):
+        raise FileNotFoundError("No secrets found.")
+
+
+def test_missing_streamlit_secrets_file_falls_back_to_the_environment(environ, throttle):
+    assert check_audience_password(
+        "members", MEMBERS_PASSWORD, secrets=NoSecretsFile(), environ=environ, throttle=throttle
+    )
+
+
 def test_process_environment_is_the_default(monkeypatch, hashes, throttle):
     monkeypatch.setenv("MAILLAGE_PASSWORD_HASH_MEMBERS", hashes["members"])
     monkeypatch.delenv("MAILLAGE_PASSWORD_HASH_PRIVATE", raising=False)
