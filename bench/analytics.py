@@ -1,0 +1,391 @@
+"""Time the analytics engine against igraph, NetworKit and NetworkX at Québec scale and 10×.
+
+Run ``python -m bench.analytics`` (or ``python bench/analytics.py``); ``--quick`` for a
+smaller, faster run, ``--help`` for the flags skipping parts. Prints markdown tables:
+one run per measure, so ratios under about 1.4× are noise on a 2-core machine.
+igraph is a benchmark reference only (GPL): it is never imported by ``graph/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import networkit as nk
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graph import engine
+from graph.backtest import backtest
+from graph.brokerage import brokerage_roles, structural_holes
+from graph.build import alliance_graph, node_order, ties_active_at
+from graph.communities import communities
+from graph.gaps import gap_report
+from graph.metrics import metrics
+from graph.opportunities import opportunities
+
+try:  # a reference for timings only
+    import igraph as ig
+except ImportError:  # pragma: no cover - optional
+    ig = None
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def workbook(scale: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The synthetic Québec workbook (loaders.synthetic), or a small stand-in without it."""
+    try:
+        from loaders.synthetic import generate
+    except ImportError:
+        return (*_stand_in(scale, seed), "stand-in generator")
+    orgs, ties = generate(seed=seed, scale=scale)
+    return orgs, ties, "loaders.synthetic"
+
+
+def _stand_in(scale: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    n = int(15_000 * scale)
+    G = nx.powerlaw_cluster_graph(n, 4, 0.3, seed=seed)
+    kinds = rng.choice(
+        ["enterprise", "community_group", "network", "funder"], n, p=[0.72, 0.25, 0.02, 0.01]
+    )
+    orgs = pd.DataFrame(
+        {
+            "id": [f"o{v:06d}" for v in G],
+            "name": [f"Org {v}" for v in G],
+            "type": kinds,
+            "region": [f"{r:02d}" for r in rng.integers(1, 18, n)],
+            "country": "CA",
+            "sector": rng.choice(["food", "housing", "care"], n),
+        }
+    )
+    edges = list(G.edges())
+    years = rng.integers(2000, 2027, len(edges))
+    ties = pd.DataFrame(
+        {
+            "source": [f"o{u:06d}" for u, _ in edges],
+            "target": [f"o{v:06d}" for _, v in edges],
+            "type": "partner",
+            "weight": 1.0,
+            "since": [f"{y}-06-01" for y in years],
+            "until": None,
+        }
+    )
+    return orgs, ties
+
+
+def to_igraph(G: nx.Graph) -> Any:
+    index = engine.Indexed.of(G)
+    return ig.Graph(n=len(index.nodes), edges=index.edges(G))
+
+
+def sample_graph(G: nx.Graph, size: int) -> nx.Graph:
+    """A connected induced sample: breadth-first from the best-connected organization."""
+    start = max(node_order(G), key=G.degree)
+    kept = list(nx.bfs_tree(G, start))[:size]
+    return nx.Graph(G.subgraph(kept))
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, str]] = []
+
+    def add(self, task: str, ours: float | None, **others: float | str | None) -> None:
+        row = {"task": task, "ours (s)": _fmt(ours)}
+        for name in ("igraph", "networkit", "networkx"):
+            value = others.get(name)
+            row[f"{name} (s)"] = _fmt(value) if not isinstance(value, str) else value
+            if isinstance(value, float) and ours:
+                row[f"{name} (s)"] += f" ({value / ours:.1f}×)"
+        row["note"] = str(others.get("note", ""))
+        self.rows.append(row)
+        print(f"  {task}: ours {_fmt(ours)} s", file=sys.stderr, flush=True)
+
+    def markdown(self) -> str:
+        legend = "\n\n(n×) = that library's time ÷ ours: above 1, ours is faster.\n"
+        return pd.DataFrame(self.rows).to_markdown(index=False) + legend
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def quebec(options: argparse.Namespace) -> list[str]:
+    out = []
+    scale = 0.3 if options.quick else 1.0
+    (orgs, ties, origin), seconds = timed(lambda: workbook(scale, options.seed))
+    active = ties_active_at(ties, TODAY)
+    G, build = timed(lambda: alliance_graph(orgs, active))
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    out.append(
+        f"## Québec scale: {n:,} organizations, {m:,} edges "
+        f"({len(ties):,} ties from {origin}, {seconds:.1f} s to generate)\n"
+    )
+    table = Table()
+    table.add("build alliance graph from frames", build)
+    _, conv = timed(lambda: (engine.to_networkit(G), engine.to_rustworkx(G), engine.adjacency(G)))
+    table.add(
+        "convert to NetworKit + rustworkx + SciPy",
+        conv,
+        igraph=timed(lambda: to_igraph(G))[1] if ig else None,
+    )
+    IG = to_igraph(G) if ig else None
+    K = engine.to_networkit(G)
+
+    def nk_pagerank() -> None:
+        run = nk.centrality.PageRank(K, 0.85)
+        run.run()
+
+    table.add(
+        "PageRank",
+        timed(lambda: engine.pagerank(G))[1],
+        igraph=timed(lambda: IG.pagerank())[1] if IG else None,
+        networkit=timed(nk_pagerank)[1],
+        networkx=None if options.skip_networkx else timed(lambda: nx.pagerank(G, weight=None))[1],
+        note="ours replicates NetworkX's iteration (SciPy)",
+    )
+    table.add(
+        "eigenvector",
+        timed(lambda: engine.eigenvector(G))[1],
+        igraph=timed(lambda: IG.eigenvector_centrality())[1] if IG else None,
+        networkx=None
+        if options.skip_networkx
+        else timed(lambda: nx.eigenvector_centrality(G, max_iter=1000))[1],
+    )
+    table.add(
+        "closeness, exact",
+        timed(lambda: engine.closeness(G))[1],
+        igraph=timed(lambda: IG.closeness())[1] if IG else None,
+        note="ours = NetworKit generalized (Wasserman–Faust)",
+    )
+    exact_seconds = None
+    if not options.skip_exact:
+        _, exact_seconds = timed(lambda: engine.betweenness(G))
+        table.add(
+            "betweenness, exact",
+            exact_seconds,
+            igraph=timed(lambda: IG.betweenness(directed=False))[1] if IG else None,
+            note="ours = rustworkx (2 threads)",
+        )
+    samples = 1000
+
+    def nk_estimate() -> None:
+        nk.setSeed(0, False)
+        run = nk.centrality.EstimateBetweenness(K, samples, False, True)
+        run.run()
+
+    table.add(
+        f"betweenness, {samples} sampled sources",
+        timed(lambda: engine.betweenness(G, samples=samples, seed=0))[1],
+        networkit=timed(nk_estimate)[1],
+        note="ours = batched Brandes (NumPy/SciPy), plain n/k estimator",
+    )
+    table.add(
+        "closeness, 500 sampled pivots", timed(lambda: engine.closeness(G, samples=500, seed=0))[1]
+    )
+    table.add(
+        "constraint + effective size + hierarchy",
+        timed(lambda: structural_holes(G))[1],
+        igraph=timed(lambda: IG.constraint())[1] if IG else None,
+        networkx=None
+        if options.skip_networkx
+        else timed(lambda: (nx.constraint(G), nx.effective_size(G)))[1],
+        note="NetworkX: sparse fast paths (no nodes=), no hierarchy",
+    )
+    table.add(
+        "communities (Louvain)",
+        timed(lambda: communities(G, seed=0))[1],
+        igraph=timed(lambda: IG.community_multilevel())[1] if IG else None,
+        networkx=None
+        if options.skip_networkx
+        else timed(lambda: nx.community.louvain_communities(G, weight=None, seed=0))[1],
+        note="ours = NetworKit PLM, 1 thread, seeded",
+    )
+    table.add("Gould–Fernandez brokerage roles", timed(lambda: brokerage_roles(G))[1])
+    community = communities(G, seed=0)["community"]
+    table.add(
+        "opportunities, whole graph, top 20",
+        timed(lambda: opportunities(G, top=20, community=community))[1],
+    )
+    hub = max(node_order(G), key=G.degree)
+    table.add(
+        "opportunities for one organization",
+        timed(lambda: opportunities(G, for_id=hub, top=20, community=community))[1],
+    )
+    table.add("gap report", timed(lambda: gap_report(G, community=community))[1])
+    sources = min(1000, n // 2)
+    sampled, sampled_seconds = timed(lambda: metrics(orgs, G, betweenness_samples=sources))
+    table.add(
+        "metrics table, sampled betweenness",
+        sampled_seconds,
+        note=f"betweenness {sampled.attrs['betweenness']}, "
+        f"{sampled.attrs['betweenness_samples']} sources",
+    )
+    agreement = ""
+    if not options.skip_exact:
+        full, full_seconds = timed(lambda: metrics(orgs, G, betweenness_samples=None))
+        top_exact = set(full["betweenness"].nlargest(100).index)
+        top_sampled = set(sampled["betweenness"].nlargest(100).index)
+        agreement = (
+            f"Sampled betweenness ({sampled.attrs['betweenness_samples']} seeded sources) "
+            f"recovers {len(top_exact & top_sampled)} of the exact top 100.\n"
+        )
+        table.add("metrics table, exact betweenness", full_seconds)
+    if not options.skip_networkx:
+        small = sample_graph(G, 1000 if options.quick else 5000)
+        label = f"{small.number_of_nodes():,}-node sample ({small.number_of_edges():,} edges)"
+        table.add(
+            f"betweenness exact, {label}",
+            timed(lambda: engine.betweenness(small))[1],
+            igraph=timed(lambda: to_igraph(small).betweenness())[1] if ig else None,
+            networkx=timed(lambda: nx.betweenness_centrality(small))[1],
+        )
+        table.add(
+            f"closeness exact, {label}",
+            timed(lambda: engine.closeness(small))[1],
+            igraph=timed(lambda: to_igraph(small).closeness())[1] if ig else None,
+            networkx=timed(lambda: nx.closeness_centrality(small))[1],
+        )
+    out.append(table.markdown() + "\n")
+    if agreement:
+        out.append(agreement)
+    if not options.skip_backtest:
+        out.append(backtests(orgs, ties, options))
+    return out
+
+
+def backtests(orgs: pd.DataFrame, ties: pd.DataFrame, options: argparse.Namespace) -> str:
+    parts = ["### Opportunities backtest (ties formed after the cutoff)\n"]
+    for cutoff in ("2024-01-01", "2025-01-01"):
+        report, seconds = timed(lambda c=cutoff: backtest(orgs, ties, cutoff=c, seed=options.seed))
+        attrs = report.attrs
+        parts.append(
+            f"cutoff {cutoff}: {attrs['positives']:,} new pairs to predict, "
+            f"{attrs['training_ties']:,} known edges, positive rate "
+            f"{attrs['positive_rate']:.2e}, {seconds:.1f} s\n"
+        )
+        parts.append(report.round(3).to_markdown() + "\n")
+    return "\n".join(parts)
+
+
+def ten_times(options: argparse.Namespace) -> list[str]:
+    """Run the 10× part in a fresh process so its peak memory is its own."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench.analytics",
+        "--ten-x-worker",
+        "--seed",
+        str(options.seed),
+        "--scale-10x",
+        str(options.scale_10x),
+    ]
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return [f"## {options.scale_10x:g}× run failed\n\n```\n{done.stderr[-2000:]}\n```\n"]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    table = Table()
+    for task, seconds, note in result["rows"]:
+        table.add(task, seconds, note=note)
+    return [
+        f"## {options.scale_10x:g}× Québec: {result['nodes']:,} organizations, "
+        f"{result['edges']:,} edges\n",
+        table.markdown() + "\n",
+        f"Peak memory of the {options.scale_10x:g}× process: {result['peak_mb']:,.0f} MB.\n",
+    ]
+
+
+def ten_times_worker(options: argparse.Namespace) -> None:
+    rows: list[tuple[str, float, str]] = []
+    (orgs, ties, origin), seconds = timed(lambda: workbook(options.scale_10x, options.seed))
+    rows.append(("generate workbook", seconds, origin))
+    G, seconds = timed(lambda: alliance_graph(orgs, ties_active_at(ties, TODAY)))
+    rows.append(("build alliance graph", seconds, ""))
+    table, seconds = timed(lambda: metrics(orgs, G, betweenness_samples=200, closeness_samples=500))
+    rows.append(
+        (
+            "metrics table",
+            seconds,
+            f"betweenness {table.attrs['betweenness_samples']} sources, "
+            f"closeness {table.attrs['closeness_samples']} pivots",
+        )
+    )
+    _, seconds = timed(lambda: engine.pagerank(G))
+    rows.append(("PageRank", seconds, ""))
+    _, seconds = timed(lambda: communities(G))
+    rows.append(("communities", seconds, ""))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "nodes": G.number_of_nodes(),
+                "edges": G.number_of_edges(),
+                "peak_mb": peak,
+            }
+        )
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="30 %% of Québec scale, 1,000-node NetworkX sample, no 10× run",
+    )
+    parser.add_argument("--skip-10x", action="store_true", help="skip the 10× run")
+    parser.add_argument("--skip-networkx", action="store_true", help="skip pure NetworkX timings")
+    parser.add_argument(
+        "--skip-exact",
+        action="store_true",
+        help="skip exact betweenness at Québec scale (and rank agreement)",
+    )
+    parser.add_argument("--skip-backtest", action="store_true", help="skip the backtest")
+    parser.add_argument("--scale-10x", type=float, default=10.0, help="scale of the big run")
+    parser.add_argument("--seed", type=int, default=2026, help="workbook seed")
+    parser.add_argument("--ten-x-worker", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.ten_x_worker:
+        ten_times_worker(options)
+        return 0
+    started = time.perf_counter()
+    print(
+        f"# Maillage analytics benchmark ({dt.date.today()}, "
+        f"NetworkX {nx.__version__}, NetworKit {nk.__version__}, "
+        f"igraph {ig.__version__ if ig else 'absent'})\n"
+    )
+    for part in quebec(options):
+        print(part)
+    if not (options.quick or options.skip_10x):
+        for part in ten_times(options):
+            print(part)
+    print(f"Whole benchmark: {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
