@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,9 @@ class SQLiteStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.location = str(path)
+        # One connection shared by every thread that uses this object (the explorer's
+        # sessions): the lock keeps their transactions from interleaving on it.
+        self._lock = threading.RLock()
         try:
             self._connection = sqlite3.connect(
                 self.location, isolation_level=None, check_same_thread=False, timeout=30
@@ -128,7 +132,8 @@ class SQLiteStore:
         )
 
     def data_version(self) -> str:
-        return self._meta("data_version") or "empty"
+        with self._lock:
+            return self._meta("data_version") or "empty"
 
     def read_graph(self, query: GraphQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
         parameters = {
@@ -177,13 +182,15 @@ class SQLiteStore:
 
     def read_metrics(self) -> pd.DataFrame:
         """Metrics last written with :meth:`write_metrics`, indexed by organization id."""
-        rows = self._connection.execute(sql.SELECT_METRICS).fetchall()
+        with self._lock:
+            rows = self._connection.execute(sql.SELECT_METRICS).fetchall()
         return pd.DataFrame.from_records(
             [json.loads(metrics) for _, metrics in rows], index=[org_id for org_id, _ in rows]
         )
 
     def close(self) -> None:
-        self._connection.close()
+        with self._lock:
+            self._connection.close()
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -193,17 +200,18 @@ class SQLiteStore:
 
     @contextmanager
     def _transaction(self, *, read_only: bool = False) -> Iterator[None]:
-        self._connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
-        try:
-            yield
-            self._connection.execute("COMMIT")
-        except BaseException:
-            # SQLite rolls back by itself on some errors (SQLITE_FULL, SQLITE_IOERR); a
-            # second ROLLBACK would fail and hide the real error. A failed COMMIT can leave
-            # the transaction open: roll it back so the connection stays usable.
-            if self._connection.in_transaction:
-                self._connection.execute("ROLLBACK")
-            raise
+        with self._lock:
+            self._connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            try:
+                yield
+                self._connection.execute("COMMIT")
+            except BaseException:
+                # SQLite rolls back by itself on some errors (SQLITE_FULL, SQLITE_IOERR); a
+                # second ROLLBACK would fail and hide the real error. A failed COMMIT can
+                # leave the transaction open: roll it back so the connection stays usable.
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
+                raise
 
     def _meta(self, key: str) -> str | None:
         row = self._connection.execute(sql.GET_META, (key,)).fetchone()
