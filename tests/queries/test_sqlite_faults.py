@@ -385,3 +385,47 @@ def test_reader_during_a_load_sees_before_or_after_never_a_mix(scenario, tmp_pat
         else:
             assert seen[:2] in {a[:2] for a in allowed}, seen
     assert observed[-1][1][:2] == (after.organizations, after.ties)
+
+
+# --- one store object shared by many threads (the app's sessions) ----------------------------
+
+
+def test_one_store_shared_by_threads_never_interleaves_transactions(scenario, tmp_path):
+    # The explorer opens the store once per server and every session's thread uses it.
+    db = fresh_copy(scenario, tmp_path)
+    small_orgs = organizations(0, 300, label="Again")
+    errors: list[BaseException] = []
+    seen: list[tuple[int, int]] = []
+    start = threading.Barrier(4)
+
+    with SQLiteStore(db) as shared:
+
+        def reader() -> None:
+            try:
+                start.wait()
+                for _ in range(40):
+                    info = shared.info()
+                    orgs, ties = shared.read_graph(GraphQuery(audience="private"))
+                    seen.append((len(orgs), len(ties)))
+                    assert (info.organizations, info.ties) == (300, 600)
+                    shared.existing_ids({"o00001", "nope"})
+                    shared.data_version()
+            except BaseException as error:
+                errors.append(error)
+
+        def writer() -> None:
+            try:
+                start.wait()
+                for _ in range(10):
+                    shared.load(small_orgs, ties_frame([]))
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        threads.append(threading.Thread(target=writer))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not errors, errors[:3]
+    assert set(seen) == {(300, 600)}
