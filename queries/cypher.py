@@ -61,13 +61,23 @@ DETACH DELETE o
 """
 
 
+#: True when ``{e}`` (a node or relationship) differs from ``row.properties`` in a value.
+_CHANGED: Final = """
+any(k IN keys(row.properties)
+    WHERE coalesce({e}[k] <> row.properties[k], ({e}[k] IS NULL) <> (row.properties[k] IS NULL)))
+"""
+
+
 def _upsert_organizations(label: str) -> LiteralString:
     others = ":".join(other for other in _TYPE_LABELS.values() if other != label)
+    # Only rows that change something are written: a transaction's memory grows with what
+    # it writes, and loading the same file again must stay cheap at Québec scale.
     # Changing an organization's type swaps its type label; `+=` with null values removes
     # the properties a re-load leaves empty, and keeps the metrics written since.
     return f"""
 UNWIND $rows AS row
 MERGE (o:Organization {{id: row.id}})
+WITH o, row WHERE NOT o:{label} OR {_CHANGED.format(e="o")}
 REMOVE o:{others}
 SET o:{label}, o += row.properties
 RETURN count(*) AS written
@@ -82,7 +92,8 @@ UNWIND $rows AS row
 MATCH (s:Organization {{id: row.source}})
 MATCH (t:Organization {{id: row.target}})
 MERGE (s)-[r:{relationship} {{since_key: row.since_key}}]->(t)
-SET r += row.properties
+FOREACH (_ IN CASE WHEN {_CHANGED.format(e="r")} THEN [1] ELSE [] END |
+    SET r += row.properties)
 RETURN count(*) AS written
 """
 

@@ -30,6 +30,8 @@ from queries.store import (
 _BATCH = 5_000
 
 _T = TypeVar("_T")
+#: A transaction function's argument: managed (reads, retried) or explicit (writes, once).
+_Tx = neo4j.ManagedTransaction | neo4j.Transaction
 
 
 class Neo4jStore:
@@ -117,7 +119,7 @@ class Neo4jStore:
         total = len(orgs) + len(ties)
         version = uuid.uuid4().hex
 
-        def write(tx: neo4j.ManagedTransaction) -> None:
+        def write(tx: _Tx) -> None:
             done = 0
             if removed:
                 tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
@@ -153,7 +155,7 @@ class Neo4jStore:
         )
 
     def info(self) -> StoreInfo:
-        def read(tx: neo4j.ManagedTransaction) -> tuple[dict[str, int], dict[str, int], str]:
+        def read(tx: _Tx) -> tuple[dict[str, int], dict[str, int], str]:
             orgs = {r["type"]: r["n"] for r in tx.run(cypher.COUNT_ORGANIZATIONS_BY_TYPE)}
             ties = {
                 cypher.TIE_TYPE_OF[r["relationship"]]: r["n"]
@@ -187,12 +189,12 @@ class Neo4jStore:
             "as_of": query.as_of_text,
         }
 
-        def whole(tx: neo4j.ManagedTransaction) -> tuple[list[dict[str, Any]], ...]:
+        def whole(tx: _Tx) -> tuple[list[dict[str, Any]], ...]:
             org_rows = [r.data() for r in tx.run(cypher.SELECT_ORGANIZATIONS, parameters)]
             tie_rows = [r.data() for r in tx.run(cypher.SELECT_TIES, parameters)]
             return org_rows, tie_rows
 
-        def ego(tx: neo4j.ManagedTransaction) -> tuple[list[dict[str, Any]], ...]:
+        def ego(tx: _Tx) -> tuple[list[dict[str, Any]], ...]:
             if not list(tx.run(cypher.SEEN_FOCUS, parameters, focus=query.focus)):
                 return [], []
             reached = {str(query.focus)}
@@ -236,7 +238,7 @@ class Neo4jStore:
         ]
         version = uuid.uuid4().hex
 
-        def write(tx: neo4j.ManagedTransaction) -> None:
+        def write(tx: _Tx) -> None:
             for batch in _batches(iter(rows)):
                 tx.run(cypher.WRITE_METRICS, rows=batch).consume()
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
@@ -262,8 +264,8 @@ class Neo4jStore:
     def _run_schema(self) -> None:
         """Create the constraints if they are missing (each in its own transaction)."""
 
-        def create(statement: LiteralString) -> Callable[[neo4j.ManagedTransaction], None]:
-            def work(tx: neo4j.ManagedTransaction) -> None:
+        def create(statement: LiteralString) -> Callable[[_Tx], None]:
+            def work(tx: _Tx) -> None:
                 tx.run(statement).consume()
 
             return work
@@ -280,18 +282,23 @@ class Neo4jStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _execute(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
+    def _execute(self, work: Callable[[_Tx], _T]) -> _T:
+        """Run ``work`` in one write transaction, once: a load is not worth retrying blindly
+        (a memory limit would fail again), and it must never run twice."""
         return self._run(work, write=True)
 
-    def _read(self, work: Callable[[neo4j.ManagedTransaction], _T]) -> _T:
+    def _read(self, work: Callable[[_Tx], _T]) -> _T:
         return self._run(work, write=False)
 
-    def _run(self, work: Callable[[neo4j.ManagedTransaction], _T], *, write: bool) -> _T:
+    def _run(self, work: Callable[[_Tx], _T], *, write: bool) -> _T:
         try:
             with self._driver.session(database=self.database) as session:
-                if write:
-                    return session.execute_write(work)
-                return session.execute_read(work)
+                if not write:
+                    return session.execute_read(work)
+                with session.begin_transaction() as tx:
+                    result = work(tx)
+                    tx.commit()
+                    return result
         except StoreError:
             raise
         except AuthError as error:
@@ -306,13 +313,20 @@ class Neo4jStore:
             ) from error
         except Neo4jError as error:
             what = "write refused, nothing written" if write else "read failed"
-            raise StoreError(f"{what}: {error.code}: {error.message}") from error
+            hint = ""
+            if "Memory" in str(error.code):
+                hint = (
+                    " (the server's transaction memory limit, db.memory.transaction.total.max"
+                    " or db.memory.transaction.max, is too small for this load: raise it, or"
+                    " load the tables in parts)"
+                )
+            raise StoreError(f"{what}: {error.code}: {error.message}{hint}") from error
         except DriverError as error:
             what = "write failed, nothing written" if write else "read failed"
             raise StoreError(f"{what}: {error}") from error
 
 
-def _version(tx: neo4j.ManagedTransaction) -> str:
+def _version(tx: _Tx) -> str:
     record = tx.run(cypher.GET_DATA_VERSION).single()
     return "empty" if record is None or record["version"] is None else str(record["version"])
 

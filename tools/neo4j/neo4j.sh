@@ -123,7 +123,9 @@ server.bolt.advertised_address=127.0.0.1:$port
 server.bolt.tls_level=DISABLED
 dbms.security.auth_enabled=true
 server.memory.pagecache.size=256m
-db.memory.transaction.total.max=512m
+# One load is one transaction: Québec scale (15k organizations, 60k ties) needs ~450 MB
+# of transaction memory at commit; past this cap a load fails cleanly instead of an OOM.
+db.memory.transaction.total.max=1280m
 db.tx_log.rotation.retention_policy=keep_none
 db.tx_log.preallocate=false
 db.tx_log.rotation.size=16m
@@ -203,7 +205,7 @@ cmd_start() {
     setsid sleep infinity >"$fifo" 2>/dev/null </dev/null 9>&- &
     printf '%s\n' "$!" >"$holder_pid_file"
     MAILLAGE_NEO4J_PASSWORD=$(<"$password_file") setsid "$java_home/bin/java" \
-        -Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8 \
+        -Xms512m -Xmx2g -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8 \
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
         --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
