@@ -85,3 +85,18 @@ def test_metrics_match_networkx_on_random_workbooks(workbook):
     pd.testing.assert_frame_equal(orgs, before[0])
     pd.testing.assert_frame_equal(ties, before[1])
     assert nx.to_dict_of_dicts(G) == graph_before
+
+
+def test_weighted_metrics_use_tie_strength():
+    G = nx.karate_club_graph()  # carries interaction counts as weights
+    table = metrics(None, G, weighted=True)
+    pagerank = nx.pagerank(G, weight="weight")
+    eigenvector = nx.eigenvector_centrality(G, weight="weight")
+    constraint = nx.constraint(G, weight="weight")
+    for node in G:
+        assert table.loc[node, "pagerank"] == pytest.approx(pagerank[node], abs=1e-9)
+        assert table.loc[node, "eigenvector"] == pytest.approx(eigenvector[node], abs=1e-9)
+        assert table.loc[node, "constraint"] == pytest.approx(constraint[node], abs=1e-9)
+    # Betweenness and closeness count hops whatever the weights.
+    assert table.loc[0, "betweenness"] == pytest.approx(nx.betweenness_centrality(G)[0])
+    assert table.attrs["weighted"] is True
