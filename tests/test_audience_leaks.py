@@ -230,3 +230,38 @@ def test_public_html_map_holds_nothing_of_members_or_private(db):
     page = network_map.graph_html(G, positions={v: (0.0, 0.0) for v in G}, colours={}, legend={})
     assert markers_in({"map": page.encode()}, MEMBERS_MARKERS + PRIVATE_MARKERS) == []
     assert all(org_id in page for org_id in PUBLIC_IDS)
+
+
+READ_COMMANDS = [
+    ["metrics"],
+    ["metrics", "--top", "50", "--type", "funder"],
+    ["gaps"],
+    ["opportunities", "--top", "50"],
+    ["opportunities", "--for", "pub-x"],
+    ["path", "pub-x", "pub-y"],
+    ["path", "pub-b", "pub-c"],
+    ["ego", "pub-b", "--hops", "3"],
+    ["ego", "pub-x", "--hops", "2"],
+    ["diff", "--from", "2000-01-01", "--to", "2030-01-01"],
+]
+
+
+@pytest.mark.parametrize("output", ["table", "json", "csv"])
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: "-".join(c[:2]))
+def test_read_commands_at_public_show_nothing_of_members_or_private(db, command, output):
+    registered = {c.name or c.callback.__name__ for c in cli.registered_commands}  # type: ignore[union-attr]
+    if command[0] not in registered:
+        pytest.skip(f"maillage {command[0]} is not wired into the CLI yet")
+    status, text = run("--db", str(db), "--format", output, *command, "--audience", "public")
+    assert status == 0, text
+    assert markers_in({"output": text.encode()}, MEMBERS_MARKERS + PRIVATE_MARKERS) == []
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: "-".join(c[:2]))
+def test_read_commands_at_members_show_nothing_private(db, command):
+    registered = {c.name or c.callback.__name__ for c in cli.registered_commands}  # type: ignore[union-attr]
+    if command[0] not in registered:
+        pytest.skip(f"maillage {command[0]} is not wired into the CLI yet")
+    status, text = run("--db", str(db), "--format", "json", *command, "--audience", "members")
+    assert status == 0, text
+    assert markers_in({"output": text.encode()}, PRIVATE_MARKERS) == []
