@@ -581,7 +581,7 @@ def xlsx_cells(draw: st.DrawFn) -> list[list[object]]:
         st.booleans(),
         st.none(),
     )
-    rows = draw(st.lists(st.lists(value, min_size=3, max_size=5), max_size=5))
+    rows: list[list[object]] = draw(st.lists(st.lists(value, min_size=3, max_size=5), max_size=5))
     return [["id", "name", "type", "founded", "lat"], *rows]
 
 
