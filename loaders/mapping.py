@@ -295,10 +295,13 @@ def read_mapped(path: Path, mapping: Mapping, *, label: str | None = None) -> li
     return [orgs, linked, ties] if linked.rows else [orgs, ties]
 
 
-def check_mapped(path: Path, mapping: Mapping, store: Store | None = None) -> Validated:
-    """Read and validate a foreign file without writing."""
+def check_mapped(
+    paths: Path | Sequence[Path], mapping: Mapping, store: Store | None = None
+) -> Validated:
+    """Read and validate one or more foreign files (one mapping for all) without writing."""
+    files = [paths] if isinstance(paths, Path) else list(paths)
     known = store.existing_ids if store is not None else None
-    return validate(read_mapped(path, mapping), known_ids=known)
+    return validate([t for path in files for t in read_mapped(path, mapping)], known_ids=known)
 
 
 @dataclass(frozen=True)
@@ -310,19 +313,19 @@ class MappedLoad:
 
 
 def load_mapped(
-    path: Path,
+    paths: Path | Sequence[Path],
     mapping: Mapping,
     store: Store,
     *,
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> MappedLoad:
-    """Map, validate and load a foreign file in one all-or-nothing write.
+    """Map, validate and load foreign files in one all-or-nothing write.
 
     Raises :class:`~loaders.problems.InvalidInput` (nothing written) on any problem unless
     ``skip_invalid``.
     """
-    checked = check_mapped(path, mapping, store)
+    checked = check_mapped(paths, mapping, store)
     if checked.problems and not (skip_invalid and checked.usable):
         raise InvalidInput(checked.problems)
     result = store.load(

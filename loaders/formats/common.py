@@ -36,10 +36,15 @@ def cell_text(value: Any) -> str:
         if not math.isfinite(value):
             return ""
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple) and not any(
+        isinstance(v, list | tuple | dict) for v in value
+    ):
         return "|".join(cell_text(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list | tuple | dict):
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        except (RecursionError, ValueError, TypeError):
+            return ""  # nested too deeply (or unsortable keys) to be a cell value
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

@@ -2,6 +2,7 @@
 
 Built on expat directly: ElementTree drops line numbers. Documents with a DOCTYPE (the door
 to entity-expansion bombs and external entities) are refused; GraphML and GEXF never need one.
+Elements nested deeper than :data:`MAX_DEPTH` are refused too (no real graph file comes close).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
+
+#: GraphML and GEXF need about five levels; anything past this is refused, not recursed into.
+MAX_DEPTH = 256
 
 
 class XMLRefused(ValueError):
@@ -41,10 +45,12 @@ class Element:
 
     def iter(self, tag: str) -> Iterator[Element]:
         """Every descendant (and self) with this local name, in document order."""
-        if self.tag == tag:
-            yield self
-        for child in self.children:
-            yield from child.iter(tag)
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            if element.tag == tag:
+                yield element
+            stack.extend(reversed(element.children))
 
 
 def parse(path: Path) -> Element:
@@ -57,6 +63,10 @@ def parse(path: Path) -> Element:
         raise XMLRefused("a DOCTYPE is not accepted in GraphML or GEXF", parser.CurrentLineNumber)
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise XMLRefused(
+                f"elements nested more than {MAX_DEPTH} deep", parser.CurrentLineNumber
+            )
         namespace, _, tag = name.rpartition("}")
         plain = {key.rpartition("}")[2]: value for key, value in attributes.items()}
         element = Element(tag, namespace, plain, parser.CurrentLineNumber)
@@ -81,6 +91,8 @@ def parse(path: Path) -> Element:
     try:
         with path.open("rb") as handle:
             parser.ParseFile(handle)
+    except LookupError as error:  # an XML declaration naming an unknown encoding
+        raise XMLRefused(f"cannot read the file: {error}", 1) from error
     except expat.ExpatError as error:
         raise XMLRefused(
             f"not well-formed XML: {expat.errors.messages[error.code]}", error.lineno
