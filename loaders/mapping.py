@@ -339,23 +339,30 @@ def load_mapped(
 def unique_headers(headers: Sequence[str]) -> list[str]:
     """Headers made unique the way pandas does: a repeated ``X`` becomes ``X.1``, ``X.2``.
 
+    A header already spelled ``X.1`` in the file keeps its name; empty headers stay empty
+    (their cells are ignored).
+
     >>> unique_headers(["Legal Form", "Sub", "Sub", " Sub "])
     ['Legal Form', 'Sub', 'Sub.1', 'Sub.2']
+    >>> unique_headers(["a", "a", "a.1"])
+    ['a', 'a.2', 'a.1']
     """
-    seen: dict[str, int] = {}
+    names = [h.strip() for h in headers]
+    reserved = set(names)
+    seen: set[str] = set()
+    counts: dict[str, int] = {}
     unique = []
-    for header in (h.strip() for h in headers):
-        if header in seen:
-            seen[header] += 1
-            candidate = f"{header}.{seen[header]}"
-            while candidate in seen:
-                seen[header] += 1
-                candidate = f"{header}.{seen[header]}"
-            seen[candidate] = 0
-            unique.append(candidate)
-        else:
-            seen[header] = 0
-            unique.append(header)
+    for name in names:
+        if not name or name not in seen:
+            seen.add(name)
+            unique.append(name)
+            continue
+        number = counts.get(name, 0) + 1
+        while f"{name}.{number}" in reserved or f"{name}.{number}" in seen:
+            number += 1
+        counts[name] = number
+        seen.add(f"{name}.{number}")
+        unique.append(f"{name}.{number}")
     return unique
 
 

@@ -65,3 +65,21 @@ def test_every_susy_country_value_is_known(real_data):
     unknown = sorted(v for v in values if v.strip() and country_code(v) is None)
     # ABERDEEN is a city: the mapped load resolves it from coordinates (test_mapping).
     assert unknown == ["ABERDEEN"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_country_code_is_an_iso_code_or_none(text):
+    code = country_code(text)
+    assert code is None or (len(code) == 2 and code.isupper())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-90, 90), st.floats(-180, 180))
+def test_country_near_never_fails(lat, lon):
+    code = country_near(lat, lon)
+    assert code is None or len(code) == 2

@@ -218,3 +218,48 @@ def test_merge_plan_refuses_unknown_ids():
     orgs, ties = merge_fixture()
     with pytest.raises(ValueError, match="unknown organization ids: ghost"):
         merge_plan(orgs, ties, "keep", ["ghost"])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+names = st.text(alphabet="abcéÉ -'.&()Coopinc", max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names, names, st.sampled_from(["", "Montréal", "Laval"]), st.sampled_from(["", "Laval"]))
+def test_pair_score_is_symmetric_and_in_range(a, b, city_a, city_b):
+    left, right = Record("1", a, city_a), Record("2", b, city_b)
+    score = pair_score(left, right)[0]
+    assert 0.0 <= score <= 1.0
+    assert score == pytest.approx(pair_score(right, left)[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(names)
+def test_normalizing_twice_changes_nothing_and_a_name_matches_itself(name):
+    assert normalize_name(normalize_name(name)) == normalize_name(normalize_name(name))
+    if name.strip():
+        assert pair_score(Record("1", name), Record("2", name))[0] == 1.0
+
+
+ids = st.sampled_from(["a", "b", "c", "d"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(ids, ids, st.sampled_from(["partner", "member_of"])), max_size=12),
+    st.lists(ids, min_size=1, max_size=3),
+)
+def test_merge_plan_never_points_at_a_dropped_id(edges, drop):
+    orgs = organizations_frame([{"id": i, "name": i, "type": "enterprise"} for i in "abcd"])
+    ties = ties_frame(
+        [{"source": s, "target": t, "type": k} for s, t, k in dict.fromkeys(edges) if s != t]
+    )
+    before = ties.copy(deep=True)
+    _, moved, deleted = merge_plan(orgs, ties, "a", drop)
+    pd.testing.assert_frame_equal(ties, before)
+    assert set(deleted) == set(drop) - {"a"}
+    assert not (set(moved["source"]) | set(moved["target"])) & set(deleted)
+    assert (moved["source"] != moved["target"]).all()
+    assert len(moved) <= len(ties)

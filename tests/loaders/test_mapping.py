@@ -220,3 +220,30 @@ def test_xlsx_member_list(tmp_path, store):
     orgs, ties = store.read_graph(GraphQuery(audience="private"))
     assert sorted(orgs["region"].dropna()) == ["05", "06", "07"]
     assert len(ties) == 2
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from loaders.mapping import unique_headers  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a.1", "b", " a", "Sub", "Sub.1", ""]), max_size=8))
+def test_unique_headers_are_unique_and_keep_first_spellings(headers):
+    unique = unique_headers(headers)
+    assert len(unique) == len(headers)
+    named = [u for u in unique if u]
+    assert len(set(named)) == len(named)
+    first = {}
+    for original, made in zip(headers, unique, strict=True):
+        first.setdefault(original.strip(), made)
+    assert all(made == name for name, made in first.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), st.text(max_size=10))
+def test_auto_ids_are_short_stable_and_prefixed(name, city):
+    made = auto_id(name, city)
+    assert made == auto_id(name.upper() if name.isascii() else name, city)
+    assert made.startswith("auto-") and len(made) == 15
