@@ -31,6 +31,8 @@ DEFAULTS: Final[dict[str, str | tuple[str, ...]]] = {
     "hops": "1",
     "target": "",
     "q": "",
+    "q2": "",
+    "qfor": "",
     "more": "",
     "for": "",
     "top": "20",

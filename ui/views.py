@@ -8,7 +8,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from maillage.vocabulary import ORGANIZATION_TYPES
+from maillage.vocabulary import ORGANIZATION_TYPES, fold
 from ui import data, layout, state
 from ui.network_map import graph_html
 from ui.show import TYPE_COLOURS, number, region_label, type_label
@@ -166,6 +166,87 @@ def introduction_path(G: nx.Graph, source: str, target: str) -> list[Hashable]:
         return []
     paths = data.planned("graph.paths", "introduction_paths")(G, source, target, limit=1)
     return list(paths.iloc[0]["ids"]) if len(paths) else []
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def search_index(version: str, audience: str, as_of: str) -> pd.DataFrame:
+    """Per organization: folded searchable text (name, city, sector, id), folded name, label."""
+    orgs, _ = data.frames(version, audience, as_of)
+    ordered = orgs.sort_values(["name", "id"], kind="stable")
+    text = (
+        ordered["name"].fillna("")
+        + " "
+        + ordered["city"].fillna("")
+        + " "
+        + ordered["sector"].fillna("")
+        + " "
+        + ordered["id"]
+    )
+    _, labels = org_choices(ordered)
+    return pd.DataFrame(
+        {
+            "text": [fold(v) for v in text],
+            "name": [fold(v) for v in ordered["name"].fillna("")],
+            "label": [labels[str(i)] for i in ordered["id"]],
+        },
+        index=ordered["id"].astype(str).to_numpy(),
+    )
+
+
+def search(index: pd.DataFrame, query: str) -> list[str]:
+    """Ids whose folded text holds every folded word of ``query``; names starting with the
+    first word first, then by name. Accents and case are ignored (``montreal`` finds
+    ``Montréal``)."""
+    words = [fold(w) for w in query.split() if fold(w)]
+    if not words:
+        return []
+    hits = index.loc[[all(w in text for w in words) for text in index["text"]]]
+    late = [not name.startswith(words[0]) for name in hits["name"]]
+    return list(hits.assign(late=late).sort_values("late", kind="stable").index)
+
+
+#: Most matches offered in a picker (the search narrows further).
+PICKER_LIMIT = 200
+
+
+def org_picker(
+    label: str,
+    choice_label: str,
+    *,
+    query_entry: str,
+    id_entry: str,
+    version: str,
+    audience: str,
+    as_of: str,
+    placeholder: str = "montreal",
+) -> str:
+    """A search box and the matching organizations; the chosen id ('' for none).
+
+    Typing picks the best match at once. Only matches travel to the browser, never the
+    15,000 names of a Québec-scale store.
+    """
+    index = search_index(version, audience, as_of)
+    query = st.text_input(label, key=state.widget_key(query_entry), placeholder=placeholder)
+    state.keep(query_entry)
+    found = search(index, query)[:PICKER_LIMIT] if query else []
+    if query:
+        st.caption(t("explore.results", count=number(len(found))))
+    current = state.get(id_entry)
+    if query and found and current not in found:
+        state.put(id_entry, found[0])
+        current = found[0]
+    choices = ["", *found]
+    if current and current not in choices and current in index.index:
+        choices.insert(1, current)
+    names = {**index["label"].reindex(choices[1:]).to_dict(), "": t("filters.none")}
+    chosen = st.selectbox(
+        choice_label,
+        choices,
+        key=state.widget_key(id_entry, choices),
+        format_func=lambda v: names.get(v, v),
+    )
+    state.keep(id_entry)
+    return chosen or ""
 
 
 def org_choices(orgs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:

@@ -107,6 +107,7 @@ def test_explorer_end_to_end(server, page):
     shot(tab, "overview-en")
 
     tab.get_by_role("link", name="Alliance map").click()
+    tab.get_by_role("heading", name="Alliance map").wait_for(timeout=30_000)
     wait_until_idle(tab)
     frame = map_frame(tab)
     assert frame.evaluate("document.querySelector('#map canvas').width") > 0
@@ -114,6 +115,8 @@ def test_explorer_end_to_end(server, page):
     shot(tab, "alliance-map")
 
     tab.get_by_role("link", name="Explore").click()
+    # The map page has a search box with the same label: wait until Explore replaced it.
+    tab.get_by_role("heading", name="Explore").wait_for(timeout=30_000)
     wait_until_idle(tab)
     search = tab.get_by_label("Search an organization")
     search.fill("chantier economie")
@@ -128,6 +131,7 @@ def test_explorer_end_to_end(server, page):
     assert "focus=chantier-es" in shared and "lang=en" in shared
 
     tab.get_by_role("link", name="International").click()
+    tab.get_by_role("heading", name="International partners").wait_for(timeout=30_000)
     wait_until_idle(tab)
     tab.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=30_000)
     tab.wait_for_timeout(1500)

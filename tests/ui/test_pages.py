@@ -209,3 +209,24 @@ def test_exports_are_offered(app):
     opened(app, "data", lang="en")
     labels = [b.label for b in app.get("download_button")] if app.get("download_button") else []
     assert labels or len(app.columns) >= 5
+
+
+def test_map_search_focuses_an_organization(app):
+    opened(app, "alliance_map")
+    app.text_input(key="view.map.q").input("chantier economie").run()
+    assert not app.exception
+    picker = app.selectbox(key="view.map.focus")
+    assert picker.value == "chantier-es"
+    assert len(picker.options) <= 201  # only matches travel, never every name
+    assert app.query_params["focus"] == "chantier-es"
+    assert "500 organisations affichées" not in texts(app)  # a neighbourhood, not the cap
+
+
+def test_opportunities_follow_the_chosen_organization(app):
+    opened(app, "opportunities", lang="en")
+    everyone = app.dataframe[0].value
+    app.text_input(key="view.opportunities.qfor").input("chantier economie").run()
+    assert not app.exception
+    mine = app.dataframe[0].value
+    assert set(mine.iloc[:, 0]) == {"Chantier de l'économie sociale"}
+    assert not mine.equals(everyone)

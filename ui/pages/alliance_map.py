@@ -21,8 +21,6 @@ if orgs.empty:
 METRICS = ("degree", "betweenness", "closeness", "eigenvector", "pagerank", "effective_size")
 region_codes = list(regions())
 sectors = options_of(orgs["sector"])
-ids, labels = views.org_choices(orgs)
-none = [""]
 
 with st.expander(t("map.legend") + " · " + t("filters.types"), expanded=True):
     first, second, third = st.columns(3)
@@ -52,22 +50,31 @@ with st.expander(t("map.legend") + " · " + t("filters.types"), expanded=True):
         format_func=labelled(lambda c: t(f"field.{c}"), METRICS),
     )
     third.checkbox(t("filters.show_more"), key=state.flag_key("more"))
-    first.selectbox(
-        t("filters.focus"),
-        none + ids,
-        key=state.widget_key("focus", none + ids),
-        format_func=labelled(lambda v: labels.get(v, t("filters.none")), none + ids),
-    )
     second.selectbox(
         t("filters.hops"), ("1", "2", "3"), key=state.widget_key("hops", ("1", "2", "3"))
     )
-    third.selectbox(
-        t("filters.path_to"),
-        none + ids,
-        key=state.widget_key("target", none + ids),
-        format_func=labelled(lambda v: labels.get(v, t("filters.none")), none + ids),
-    )
-for name in ("types", "regions", "sectors", "ties", "metric", "focus", "hops", "target", "more"):
+    with first:
+        views.org_picker(
+            t("explore.search"),
+            t("filters.focus"),
+            query_entry="q",
+            id_entry="focus",
+            version=version,
+            audience=audience,
+            as_of=as_of,
+        )
+    with third:
+        views.org_picker(
+            t("explore.second"),
+            t("filters.path_to"),
+            query_entry="q2",
+            id_entry="target",
+            version=version,
+            audience=audience,
+            as_of=as_of,
+            placeholder="chantier",
+        )
+for name in ("types", "regions", "sectors", "ties", "metric", "hops", "more"):
     state.keep(name)
 
 metric, focus, target = state.get("metric"), state.get("focus"), state.get("target")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from maillage.vocabulary import fold
 from ui import data, geo, sidebar, state, views
-from ui.show import labelled, number, region_label, type_label
+from ui.show import number, region_label, type_label
 from ui.state import t
 
 st.title(t("page.explore"))
@@ -18,54 +17,15 @@ if orgs.empty:
     st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def search_index(version: str, audience: str, as_of: str) -> pd.Series:
-    """Name, city, sector and id of each organization, folded (no accents, lower case)."""
-    orgs, _ = data.frames(version, audience, as_of)
-    text = (
-        orgs["name"].fillna("")
-        + " "
-        + orgs["city"].fillna("")
-        + " "
-        + orgs["sector"].fillna("")
-        + " "
-        + orgs["id"]
-    )
-    return pd.Series([fold(v) for v in text], index=orgs["id"].to_numpy())
-
-
-def matches(query: str) -> list[str]:
-    """Ids whose folded text holds every folded word of ``query``, best names first."""
-    words = [fold(w) for w in query.split() if fold(w)]
-    if not words:
-        return []
-    index = search_index(version, audience, as_of)
-    hits = index[[all(w in text for w in words) for text in index]]
-    names = orgs.set_index("id").loc[list(hits.index), "name"].fillna("")
-    starts = [not fold(n).startswith(words[0]) for n in names]
-    ranked = pd.DataFrame({"id": hits.index, "late": starts, "name": names.to_numpy()})
-    return list(ranked.sort_values(["late", "name", "id"], kind="stable")["id"])
-
-
-ids, labels = views.org_choices(orgs)
-query = st.text_input(t("explore.search"), key=state.widget_key("q"), placeholder="montreal")
-state.keep("q")
-found = matches(query) if query else []
-if query:
-    st.caption(t("explore.results", count=number(len(found))))
-    if not found:
-        st.warning(t("explore.no_match"))
-choices = found[:200] if query else ["", *ids]
-focus_now = state.get("focus")
-if query and found and focus_now not in found:
-    state.put("focus", found[0])
-focus = st.selectbox(
+focus = views.org_picker(
+    t("explore.search"),
     t("filters.focus"),
-    choices,
-    key=state.widget_key("focus", choices),
-    format_func=labelled(lambda v: labels.get(v, t("filters.none")), choices),
+    query_entry="q",
+    id_entry="focus",
+    version=version,
+    audience=audience,
+    as_of=as_of,
 )
-state.keep("focus")
 if not focus:
     st.stop()
 
@@ -113,13 +73,16 @@ with right:
         t("filters.hops"), ("1", "2", "3"), key=state.widget_key("hops", ("1", "2", "3"))
     )
     state.keep("hops")
-    target = st.selectbox(
+    target = views.org_picker(
         t("explore.second"),
-        ["", *ids],
-        key=state.widget_key("target", ["", *ids]),
-        format_func=labelled(lambda v: labels.get(v, t("filters.none")), ["", *ids]),
+        t("filters.path_to"),
+        query_entry="q2",
+        id_entry="target",
+        version=version,
+        audience=audience,
+        as_of=as_of,
+        placeholder="chantier",
     )
-    state.keep("target")
     path = views.introduction_path(G, focus, target) if target else []
     ego = data.planned("graph.paths", "ego_network")(G, focus, hops=int(hops))
     keep = [focus, *path]

@@ -17,18 +17,21 @@ if orgs.empty:
     st.info(t("common.empty_store"))
     st.stop()
 
-ids, labels = views.org_choices(orgs)
 pairs = [
     "",
     *(f"{a}~{b}" for i, a in enumerate(ORGANIZATION_TYPES) for b in ORGANIZATION_TYPES[i:]),
 ]
 left, middle, right = st.columns([3, 3, 1])
-chosen = left.selectbox(
-    t("opps.for"),
-    ["", *ids],
-    key=state.widget_key("for", ["", *ids]),
-    format_func=labelled(lambda v: labels.get(v, t("filters.none")), ["", *ids]),
-)
+with left:
+    chosen = views.org_picker(
+        t("explore.search"),
+        t("opps.for"),
+        query_entry="qfor",
+        id_entry="for",
+        version=version,
+        audience=audience,
+        as_of=as_of,
+    )
 between = middle.selectbox(
     t("opps.between"),
     pairs,
@@ -43,7 +46,6 @@ top = right.selectbox(
     ("10", "20", "50", "100"),
     key=state.widget_key("top", ("10", "20", "50", "100")),
 )
-state.keep("for")
 state.keep("top")
 
 
