@@ -8,7 +8,7 @@ every Neo4j test fails (never skips): a green run must mean the Neo4j store was 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import neo4j
 import pytest
@@ -16,6 +16,7 @@ import pytest
 from queries.neo4j_store import Neo4jStore
 
 _SERVER_VERSION = pytest.StashKey[str]()
+_NOTES = pytest.StashKey[list[str]]()
 
 _NOT_CONFIGURED = (
     "NEO4J_URI is not set, so the Neo4j tests cannot run. Run them with `make test`, "
@@ -73,6 +74,12 @@ def neo4j_store(neo4j_driver: neo4j.Driver, neo4j_database: str | None) -> Itera
     store.close()
 
 
+@pytest.fixture
+def neo4j_quiet(neo4j_driver: neo4j.Driver, neo4j_database: str | None) -> Callable[[], None]:
+    """Call it to wait until no other transaction runs on the server."""
+    return lambda: wait_for_other_transactions(neo4j_driver, neo4j_database)
+
+
 def wait_for_other_transactions(
     driver: neo4j.Driver, database: str | None, *, timeout: float = 120.0
 ) -> None:
@@ -89,7 +96,15 @@ def wait_for_other_transactions(
         time.sleep(0.2)
 
 
+@pytest.fixture
+def neo4j_report(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Call it with a line (a timing, a rate) to show at the end of the test run."""
+    return lambda line: request.config.stash.setdefault(_NOTES, []).append(line)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     version = terminalreporter.config.stash.get(_SERVER_VERSION, None)
     if version:
         terminalreporter.write_line(f"neo4j server: {version}")
+    for line in terminalreporter.config.stash.get(_NOTES, []):
+        terminalreporter.write_line(f"neo4j: {line}")
