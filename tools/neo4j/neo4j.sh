@@ -82,7 +82,8 @@ build() {
     mkdir -p "$target"
     # The classpath is asked of Maven once; again only when pom.xml changes or ~/.m2 lost jars.
     if [[ ! -s $classpath || $here/pom.xml -nt $classpath ]] || ! classpath_complete "$classpath"; then
-        say "resolving Neo4j jars with Maven (the first time downloads ~150 MB)..."
+        command -v mvn >/dev/null || die "Maven (mvn) is needed once, to fetch the Neo4j jars"
+        say "resolving Neo4j jars with Maven (the first time downloads ~200 MB)..."
         if ! JAVA_HOME=$java_home mvn -B -q -f "$here/pom.xml" \
             dependency:build-classpath -Dmdep.outputFile="$classpath.new" >"$target/mvn.log" 2>&1; then
             tail -n 40 "$target/mvn.log" >&2
