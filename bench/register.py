@@ -131,16 +131,17 @@ def child(folder: Path) -> None:
     started = time.perf_counter()
     checked, read = check_register(folder)
     checked_at = time.perf_counter()
+    problems = len(checked.problems)
+    orgs = organizations_frame(pd.DataFrame.from_records(checked.organizations))
+    ties = ties_frame(pd.DataFrame.from_records(checked.ties))
+    del checked
     with tempfile.TemporaryDirectory() as scratch, SQLiteStore(Path(scratch) / "r.db") as store:
-        result = store.load(
-            organizations_frame(pd.DataFrame.from_records(checked.organizations)),
-            ties_frame(pd.DataFrame.from_records(checked.ties)),
-        )
+        result = store.load(orgs, ties)
     done = time.perf_counter()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         f"{sum(read.rows_read.values())} {read.kept} {result.organizations} {result.ties} "
-        f"{len(checked.problems)} {checked_at - started:.2f} {done - started:.2f} {peak_kb}"
+        f"{problems} {checked_at - started:.2f} {done - started:.2f} {peak_kb}"
     )
 
 

@@ -189,10 +189,16 @@ def read_register(folder: Path, register_filter: RegisterFilter | None = None) -
 def check_register(
     folder: Path, register_filter: RegisterFilter | None = None, store: Store | None = None
 ) -> tuple[Validated, RegisterRead]:
-    """Read and validate an extract without writing."""
+    """Read and validate an extract without writing.
+
+    The raw tables are released once validated (``read.tables`` comes back empty): with
+    tens of thousands of organizations kept, holding both copies doubles the peak memory.
+    """
     read = read_register(folder, register_filter)
     known = store.existing_ids if store is not None else None
-    return validate(read.tables, known_ids=known), read
+    checked = validate(read.tables, known_ids=known)
+    read.tables = []
+    return checked, read
 
 
 def load_register(
@@ -207,11 +213,10 @@ def load_register(
     checked, _ = check_register(folder, register_filter, store)
     if checked.problems and not (skip_invalid and checked.usable):
         raise InvalidInput(checked.problems)
-    return store.load(
-        organizations_frame(pd.DataFrame.from_records(checked.organizations)),
-        ties_frame(pd.DataFrame.from_records(checked.ties) if checked.ties else pd.DataFrame()),
-        progress=progress,
-    )
+    orgs = organizations_frame(pd.DataFrame.from_records(checked.organizations))
+    ties = ties_frame(pd.DataFrame.from_records(checked.ties) if checked.ties else pd.DataFrame())
+    del checked  # the frames hold the same rows; let the dicts go before the write
+    return store.load(orgs, ties, progress=progress)
 
 
 def _delimiter(path: Path) -> str:
