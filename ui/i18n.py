@@ -155,10 +155,31 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "data.problems": "{count} problèmes : rien ne sera chargé.",
         "data.commit": "Charger dans la base",
         "data.loaded": "Chargé : {orgs} organisations et {ties} liens (version {version}).",
+        "data.mode": "Type de fichier",
+        "data.mode_workbook": "Classeur Maillage (organisations et liens)",
+        "data.mode_foreign": "Table étrangère (liste de membres, extrait de registre)",
+        "data.foreign_help": (
+            "Une liste quelconque : indiquez ci-dessous quelle colonne contient le nom, "
+            "l'identifiant, le type, la région, la ville."
+        ),
+        "data.map_name": "Colonne du nom",
+        "data.map_id": "Colonne de l'identifiant (NEQ)",
+        "data.map_type": "Colonne du type",
+        "data.map_region": "Colonne de la région",
+        "data.map_city": "Colonne de la ville",
+        "data.map_constant_type": "Type quand la colonne manque",
+        "data.map_member_of_search": "Chaque ligne devient membre de… (rechercher)",
+        "data.map_member_of": "Réseau dont chaque ligne est membre",
+        "data.dup_left": "Organisation",
+        "data.dup_right": "Doublon possible",
+        "data.dup_evidence": "Indices",
+        "data.no_duplicates": "Aucun doublon probable avec la base.",
+        "data.duplicates_help": (
+            "Paires probablement identiques : vérifiez avant de charger (même identifiant = "
+            "mise à jour, pas un doublon)."
+        ),
         "data.mapping": "Correspondance des colonnes (tables étrangères)",
-        "data.mapping_pending": "La correspondance des colonnes arrive bientôt.",
         "data.duplicates": "Doublons possibles",
-        "data.duplicates_pending": "La détection des doublons arrive bientôt.",
         "data.exports": "Exporter ce que voit le public en vigueur",
         "data.export_csv": "Classeur CSV (ZIP)",
         "data.export_xlsx": "Classeur XLSX",
@@ -327,10 +348,30 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "data.problems": "{count} problems: nothing will be loaded.",
         "data.commit": "Load into the store",
         "data.loaded": "Loaded {orgs} organizations and {ties} ties (version {version}).",
+        "data.mode": "Kind of file",
+        "data.mode_workbook": "Maillage workbook (organizations and ties)",
+        "data.mode_foreign": "Foreign table (member list, registry extract)",
+        "data.foreign_help": (
+            "Any list: say below which column holds the name, id, type, region and city."
+        ),
+        "data.map_name": "Name column",
+        "data.map_id": "Id column (NEQ)",
+        "data.map_type": "Type column",
+        "data.map_region": "Region column",
+        "data.map_city": "City column",
+        "data.map_constant_type": "Type when the column is missing",
+        "data.map_member_of_search": "Every row becomes a member of… (search)",
+        "data.map_member_of": "Network every row is a member of",
+        "data.dup_left": "Organization",
+        "data.dup_right": "Possible duplicate",
+        "data.dup_evidence": "Evidence",
+        "data.no_duplicates": "No likely duplicate in the store.",
+        "data.duplicates_help": (
+            "Pairs that are probably the same organization: check before loading (the same id "
+            "is an update, not a duplicate)."
+        ),
         "data.mapping": "Column mapping (foreign tables)",
-        "data.mapping_pending": "Column mapping is coming soon.",
         "data.duplicates": "Possible duplicates",
-        "data.duplicates_pending": "Duplicate detection is coming soon.",
         "data.exports": "Export what the audience in force sees",
         "data.export_csv": "CSV workbook (ZIP)",
         "data.export_xlsx": "XLSX workbook",

@@ -33,6 +33,8 @@ DEFAULTS: Final[dict[str, str | tuple[str, ...]]] = {
     "q": "",
     "q2": "",
     "qfor": "",
+    "qmember": "",
+    "member": "",
     "more": "",
     "for": "",
     "top": "20",

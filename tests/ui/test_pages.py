@@ -230,3 +230,20 @@ def test_opportunities_follow_the_chosen_organization(app):
     mine = app.dataframe[0].value
     assert set(mine.iloc[:, 0]) == {"Chantier de l'économie sociale"}
     assert not mine.equals(everyone)
+
+
+def test_foreign_table_loads_through_a_column_mapping_with_duplicate_hints(app):
+    opened(app, "data", lang="en")
+    app.radio(key="data.mode").set_value("foreign").run()
+    members = (
+        "Nom de l'organisme;Ville\nChantier de l'économie sociale;Montréal\nCoop Neuve;Laval\n"
+    )
+    app.file_uploader[0].set_value([("membres.csv", members.encode("cp1252"), "text/csv")]).run()
+    assert not app.exception
+    app.selectbox(key="data.column.name").set_value("Nom de l'organisme").run()
+    app.selectbox(key="data.column.city").set_value("Ville").run()
+    app.text_input(key="view.data.qmember").input("chantier economie").run()
+    assert not app.exception
+    assert any("2 organizations and 2 ties valid" in s.value for s in app.success), texts(app)
+    duplicates = app.dataframe[0].value
+    assert any("chantier-es" in str(v) for v in duplicates.iloc[:, 1]), duplicates
