@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,20 @@ from maillage.vocabulary import ORGANIZATION_COLUMNS, TIE_COLUMNS
 from queries.store import plain_value
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What XML 1.0 (so XLSX and GraphML) cannot hold: C0 controls other than tab, LF and CR,
+#: lone surrogates and the non-characters U+FFFE and U+FFFF. Spreadsheets and copy-paste
+#: leave such characters in names; the exporters drop them rather than fail or write
+#: a file no XML reader accepts.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Text without the characters XML cannot hold; other values unchanged.
+
+    >>> xml_safe("Coop\\x0bL'Éveil\\x01"), xml_safe(3)
+    ("CoopL'Éveil", 3)
+    """
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
 def neutralize_formula(value: Any) -> Any:
@@ -58,7 +73,8 @@ def write_xlsx_workbook(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         for name, table in zip(("organizations", "ties"), workbook_tables(orgs, ties), strict=True):
-            _inert(table).to_excel(book, sheet_name=name, index=False)
+            xml_ready = _inert(table).map(xml_safe).rename(columns=xml_safe)
+            xml_ready.to_excel(book, sheet_name=name, index=False)
     return path
 
 
@@ -100,11 +116,14 @@ def write_graphml(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
     """GraphML with one node per organization and one edge per tie."""
     path.parent.mkdir(parents=True, exist_ok=True)
     G = multigraph(orgs, ties)
-    for _, attributes in G.nodes(data=True):
-        _stringify_nested(attributes)
-    for _, _, attributes in G.edges(data=True):
-        _stringify_nested(attributes)
-    nx.write_graphml(G, path, encoding="utf-8")
+    xml_ready = nx.MultiDiGraph(name="maillage")
+    for node, attributes in G.nodes(data=True):
+        xml_ready.add_node(xml_safe(node), **_xml_attributes(attributes))
+    for source, target, key, attributes in G.edges(keys=True, data=True):
+        xml_ready.add_edge(
+            xml_safe(source), xml_safe(target), key=xml_safe(key), **_xml_attributes(attributes)
+        )
+    nx.write_graphml(xml_ready, path, encoding="utf-8")
     return path
 
 
@@ -132,7 +151,11 @@ def _flatten(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def _stringify_nested(attributes: dict[str, Any]) -> None:
-    for key, value in attributes.items():
-        if isinstance(value, dict | list):
-            attributes[key] = json.dumps(value, ensure_ascii=False)
+def _xml_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Attributes GraphML can hold: nested values as JSON text, no character XML refuses."""
+    return {
+        xml_safe(key): xml_safe(
+            json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+        )
+        for key, value in attributes.items()
+    }
