@@ -209,3 +209,26 @@ def test_html_map_escapes_tooltips_and_labels():
     page = map_page(["Plain", "Other"], tooltips={"Plain#0": HTML_HOSTILE[1]})
     assert HTML_HOSTILE[1] not in page
     assert "textContent" in page  # tooltips are inserted as text, never as HTML
+
+
+# --- characters XML cannot hold -----------------------------------------------------------------
+
+CONTROL_NAMES = ["Coop\x0bL'Éveil", "Réseau\x01\x1f", "Fonds\ufffe", "Tab\tand\nnewline", "Del\x7f"]
+
+
+def test_control_characters_do_not_break_xlsx_or_graphml(tmp_path):
+    from loaders.export import write_graphml
+    from loaders.validate import validate
+    from loaders.workbook import read_tables
+
+    orgs, ties = hostile_workbook(CONTROL_NAMES)
+    xlsx = write_xlsx_workbook(orgs, ties, tmp_path / "c.xlsx")  # type: ignore[arg-type]
+    graphml = write_graphml(orgs, ties, tmp_path / "c.graphml")  # type: ignore[arg-type]
+    for path in (xlsx, graphml):
+        checked = validate(read_tables([path]))
+        assert not checked.problems, checked.problems[:3]
+        names = sorted(org["name"] for org in checked.organizations)
+        assert names == sorted(
+            "".join(c for c in name if c in "\t\n\x7f" or (ord(c) >= 32 and c != "\ufffe"))
+            for name in CONTROL_NAMES
+        )

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -47,7 +47,8 @@ SHARES = {
     "json_files": 0.05,
     "xlsx_zips": 0.04,
     "xlsx_cells": 0.01,
-    "load_into_store": 0.06,
+    "load_into_store": 0.05,
+    "export_round_trip": 0.01,
     "cli_load": 0.02,
 }
 
@@ -615,6 +616,61 @@ def test_load_is_all_or_nothing_on_hostile_workbooks(scratch, pair):
         else:
             assert not outcome.skipped
             assert store.info().organizations == outcome.result.organizations
+
+
+@st.composite
+def loadable_pair(draw: st.DrawFn) -> tuple[str, str]:
+    """Valid ids, types and ends, with hostile names, notes, property names and values."""
+    import csv
+
+    ids = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=2, unique=True))
+    text = cells.filter(lambda v: bool(v.strip()) and "\x00" not in v)
+    extra = draw(st.sampled_from(["colour", "=cmd|' /C calc'!A0", "@SUM(A1)", "note\x0b"]))
+    orgs = io.StringIO()
+    writer = csv.writer(orgs, lineterminator="\n")
+    writer.writerow(["id", "name", "type", "visibility", extra])
+    for org_id in ids:
+        kind = draw(st.sampled_from(["enterprise", "Réseau", "funder"]))
+        level = draw(st.sampled_from(["public", "members", "privé"]))
+        writer.writerow([org_id, draw(text), kind, level, draw(cells)])
+    ties = io.StringIO()
+    writer = csv.writer(ties, lineterminator="\n")
+    writer.writerow(["source", "target", "type", "note", "source_ref"])
+    pairs = [(a, b) for a in ids for b in ids if a < b]
+    for a, b in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)):
+        writer.writerow(
+            [a, b, draw(st.sampled_from(["partner", "membre_de"])), draw(cells), draw(cells)]
+        )
+    return orgs.getvalue(), ties.getvalue()
+
+
+@fuzz_settings("export_round_trip")
+@given(loadable_pair())
+def test_whatever_loads_exports_in_every_format_and_reads_back_cleanly(scratch, pair):
+    from loaders import export as writers
+    from queries.store import GraphQuery
+
+    folder = scratch / "round-trip-in"
+    folder.mkdir(exist_ok=True)
+    (folder / "organizations.csv").write_text(pair[0], encoding="utf-8", errors="replace")
+    (folder / "ties.csv").write_text(pair[1], encoding="utf-8", errors="replace")
+    with SQLiteStore(":memory:") as store:
+        try:
+            load_workbook([folder], store)
+        except InvalidInput:
+            event("refused")
+            return
+        event("loaded")
+        orgs, ties = store.read_graph(GraphQuery(audience="private"))
+    out = scratch / "round-trip-out"
+    written = [
+        *writers.write_csv_workbook(orgs, ties, out / "csv"),
+        writers.write_xlsx_workbook(orgs, ties, out / "book.xlsx"),
+        writers.write_json(orgs, ties, out / "graph.json"),
+        writers.write_graphml(orgs, ties, out / "graph.graphml"),
+    ]
+    for path in written:
+        read_file_cleanly(path)
 
 
 @fuzz_settings("cli_load")
