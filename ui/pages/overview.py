@@ -10,7 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, sidebar, state
-from ui.show import chart_and_table, labelled, number, pending, region_label, type_label, type_scale
+from ui.show import (
+    chart_and_table,
+    labelled,
+    number,
+    pending,
+    region_label,
+    tie_label,
+    type_label,
+    type_scale,
+)
 from ui.state import t
 
 st.title(t("page.overview"))
@@ -114,14 +123,38 @@ with left:
     )
     chart_and_table(t("overview.per_year"), chart, per_year, key="ties_per_year")
 with right:
-    today = dt.date.today()
-    year_ago = (today - dt.timedelta(days=365)).isoformat()
-    gained = int(((ties["since"] >= year_ago) & (ties["since"] <= today.isoformat())).sum())
-    lost = int(((ties["until"] >= year_ago) & (ties["until"] <= today.isoformat())).sum())
+    # Over every date, whatever the date picked: a tie that ended last month changed things.
+    _, every_tie = data.frames(version, audience, "")
+    today = dt.date.today().isoformat()
+    year_ago = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    began = every_tie["since"].between(year_ago, today)
+    ended = every_tie["until"].between(year_ago, today)
     st.subheader(t("overview.changes"))
     columns = st.columns(2)
-    columns[0].metric(t("overview.gained"), number(gained))
-    columns[1].metric(t("overview.lost"), number(lost))
+    columns[0].metric(t("overview.gained"), number(int(began.sum())))
+    columns[1].metric(t("overview.lost"), number(int(ended.sum())))
+    names = orgs.set_index("id")["name"]
+    recent = pd.concat(
+        [
+            every_tie.loc[began].assign(change=t("overview.gained"), day=every_tie["since"]),
+            every_tie.loc[ended].assign(change=t("overview.lost"), day=every_tie["until"]),
+        ]
+    ).sort_values(["day", "source", "target"], ascending=[False, True, True], kind="stable")
+    if not recent.empty:
+        with st.expander(t("common.table")):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("overview.changes"): recent["change"],
+                        t("common.date"): recent["day"],
+                        t("common.name"): recent["source"].map(names),
+                        t("common.type"): recent["type"].map(tie_label),
+                        "→": recent["target"].map(names),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 try:
     measures = data.metrics(version, audience, as_of)
