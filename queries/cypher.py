@@ -65,7 +65,7 @@ DETACH DELETE o
 _CHANGED: Final = """
 any(k IN keys(row.properties)
     WHERE coalesce({e}[k] <> row.properties[k], ({e}[k] IS NULL) <> (row.properties[k] IS NULL)))
-"""
+""".strip()
 
 
 def _upsert_organizations(label: str) -> LiteralString:
@@ -140,25 +140,25 @@ _ORGANIZATION_SEEN: Final = """
     {o}.visibility IN $levels
     AND ($types IS NULL OR {o}.type IN $types)
     AND ($regions IS NULL OR {o}.region IN $regions)
-"""
+""".strip()
 _TIE_SEEN: Final = """
     type(r) IN $relationships
     AND r.visibility IN $levels
     AND ($as_of IS NULL OR ((r.since IS NULL OR r.since <= $as_of)
                             AND (r.until IS NULL OR r.until >= $as_of)))
-"""
+""".strip()
 
 _ORGANIZATION_COLUMNS: Final = """
 o.id AS id, o.name AS name, o.type AS type, o.legal_form AS legal_form, o.sector AS sector,
 o.region AS region, o.city AS city, o.country AS country, o.lat AS lat, o.lon AS lon,
 o.website AS website, o.founded AS founded, o.members AS members, o.employees AS employees,
 o.tags AS tags, o.visibility AS visibility, o.properties_json AS properties
-"""
+""".strip()
 _TIE_COLUMNS: Final = """
 s.id AS source, t.id AS target, type(r) AS relationship, r.weight AS weight, r.since AS since,
 r.until AS until, r.visibility AS visibility, r.source_ref AS source_ref, r.note AS note,
 r.properties_json AS properties
-"""
+""".strip()
 
 #: Organizations a query sees (the whole graph, no focus).
 SELECT_ORGANIZATIONS: Final[LiteralString] = f"""
