@@ -28,6 +28,15 @@ TYPE_COLOURS = {
 OTHER_COLOUR = "#999999"
 
 
+def _missing(value: object) -> bool:
+    if value is None or value == "":
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def type_label(kind: object) -> str:
     """An organization type in the language in force."""
     return t(f"type.{kind}") if kind in ORGANIZATION_TYPES else str(kind or "—")
@@ -40,9 +49,11 @@ def tie_label(kind: object) -> str:
 
 def region_label(code: object) -> str:
     """A region code as its name in the language in force (``—`` when missing)."""
-    found = regions().get(str(code)) if code else None
+    if _missing(code):
+        return t("common.outside_quebec")
+    found = regions().get(str(code))
     if found is None:
-        return t("common.outside_quebec") if not code else str(code)
+        return str(code)
     return found.name_fr if state.language() == "fr" else found.name_en
 
 
