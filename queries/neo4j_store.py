@@ -28,6 +28,8 @@ from queries.store import (
 
 #: Rows per UNWIND statement; every batch of a load runs in one transaction.
 _BATCH = 5_000
+#: Reads of several statements retried when a write committed meanwhile.
+_CONSISTENT_READ_ATTEMPTS = 5
 
 _T = TypeVar("_T")
 #: A transaction function's argument: managed (reads, retried) or explicit (writes, once).
@@ -163,7 +165,7 @@ class Neo4jStore:
             }
             return orgs, ties, _version(tx)
 
-        orgs, ties, version = self._read(read)
+        orgs, ties, version = self._consistent(read)
         return StoreInfo(
             backend=self.backend,
             location=self.location,
@@ -216,8 +218,7 @@ class Neo4jStore:
             ]
             return org_rows, tie_rows
 
-        # One read transaction: a load running meanwhile is seen whole or not at all.
-        org_rows, tie_rows = self._read(whole if query.focus is None else ego)
+        org_rows, tie_rows = self._consistent(whole if query.focus is None else ego)
         orgs = pd.DataFrame(org_rows, columns=[*ORGANIZATION_COLUMNS, "properties"])
         ties = pd.DataFrame(tie_rows, columns=[*TIE_COLUMNS, "relationship", "properties"])
         ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
@@ -281,6 +282,29 @@ class Neo4jStore:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def _consistent(self, work: Callable[[_Tx], _T]) -> _T:
+        """Run a read of several statements so that it sees no load half-way.
+
+        A load is one transaction, but Neo4j reads are read-committed per statement: a
+        load committing between two statements of a read would show its organizations
+        without its ties. The data version is read before and after; when a load or a
+        metrics write committed in between, the read runs again.
+        """
+        for _ in range(_CONSISTENT_READ_ATTEMPTS):
+
+            def checked(tx: _Tx) -> tuple[bool, _T]:
+                before = _version(tx)
+                result = work(tx)
+                return _version(tx) == before, result
+
+            steady, result = self._read(checked)
+            if steady:
+                return result
+        raise StoreError(
+            "the store changed during every read attempt: loads are running back to back; "
+            "try again when they are done"
+        )
 
     def _execute(self, work: Callable[[_Tx], _T]) -> _T:
         """Run ``work`` in one write transaction, once: a load is not worth retrying blindly

@@ -400,6 +400,39 @@ def test_quebec_scale_loads_in_one_transaction_and_reloads_cheaply(neo4j_store, 
     )
 
 
+@pytest.mark.slow
+def test_readers_see_a_load_whole_or_not_at_all(neo4j_store):
+    import threading
+
+    orgs, ties = workbook(scale=0.3)
+    small_orgs, small_ties = orgs.iloc[:100], ties.iloc[:0]
+    neo4j_store.load(small_orgs, small_ties)
+    before = (len(small_orgs), 0)
+    after = (len(orgs), len(ties))
+    failures: list[BaseException] = []
+
+    def load() -> None:
+        with Neo4jStore.from_env() as writer:
+            try:
+                writer.load(orgs, ties)
+            except BaseException as error:
+                failures.append(error)
+
+    writer = threading.Thread(target=load)
+    writer.start()
+    seen = set()
+    while writer.is_alive():
+        everything, all_ties = neo4j_store.read_graph(GraphQuery(audience="private"))
+        facts = neo4j_store.info()
+        seen.add((len(everything), len(all_ties)))
+        seen.add((facts.organizations, facts.ties))
+    writer.join()
+    assert not failures
+    assert before in seen  # reads ran while the load did
+    assert seen <= {before, after}, seen
+    assert (neo4j_store.info().organizations, neo4j_store.info().ties) == after
+
+
 _KILLED_LOADER = """
 import sys
 from queries.neo4j_store import Neo4jStore
