@@ -37,6 +37,7 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
     json = "json"
     graphml = "graphml"
+    gexf = "gexf"
 
 
 class Audience(StrEnum):
@@ -224,7 +225,8 @@ def export(
     file_format: Annotated[ExportFormat, typer.Option("--format", help="File format")],
     audience: Annotated[Audience, typer.Option(help="Who will see the file")] = Audience.public,
 ) -> None:
-    """Export what an audience may see: csv (a workbook folder), xlsx, json, graphml.
+    """Export what an audience may see: csv (a workbook folder), xlsx, json (node-link),
+    graphml, gexf (Gephi).
 
     Example: maillage export --format graphml --audience public public-map.graphml
     """
@@ -238,6 +240,10 @@ def export(
         written = [writers.write_xlsx_workbook(orgs, ties, out)]
     elif file_format is ExportFormat.json:
         written = [writers.write_json(orgs, ties, out)]
+    elif file_format is ExportFormat.gexf:
+        from loaders.formats.gexf import write_gexf
+
+        written = [write_gexf(orgs, ties, out)]
     else:
         written = [writers.write_graphml(orgs, ties, out)]
     typer.echo(
