@@ -293,11 +293,15 @@ def _compact(core: str) -> str:
 
 def _name_score(name_a: str, name_b: str, evidence: list[str], city_words: set[str]) -> float:
     core_a, core_b = normalize_name(name_a), normalize_name(name_b)
+    if not core_a or not core_b:
+        return 0.0  # a name of punctuation only is no evidence
     if core_a == core_b or _compact(core_a) == _compact(core_b):
         evidence.append("same name once normalized")
         return 1.0
     words_a, words_b = set(core_a.split()), set(core_b.split())
-    if len(core_a) >= 3 and (core_a == acronym(name_b) or core_b == acronym(name_a)):
+    if (len(core_a) >= 3 and core_a == acronym(name_b)) or (
+        len(core_b) >= 3 and core_b == acronym(name_a)
+    ):
         evidence.append("one name is the other's acronym")
         return 0.9
     only_a, only_b = words_a - words_b, words_b - words_a

@@ -239,8 +239,10 @@ def test_pair_score_is_symmetric_and_in_range(a, b, city_a, city_b):
 @given(names)
 def test_normalizing_twice_changes_nothing_and_a_name_matches_itself(name):
     assert normalize_name(normalize_name(name)) == normalize_name(normalize_name(name))
-    if name.strip():
+    if normalize_name(name):
         assert pair_score(Record("1", name), Record("2", name))[0] == 1.0
+    else:
+        assert pair_score(Record("1", name), Record("2", name))[0] == 0.0
 
 
 ids = st.sampled_from(["a", "b", "c", "d"])
