@@ -38,6 +38,9 @@ class ExportFormat(StrEnum):
     json = "json"
     graphml = "graphml"
     gexf = "gexf"
+    kumu = "kumu"
+    kumu_json = "kumu-json"
+    murmurations = "murmurations"
 
 
 class Audience(StrEnum):
@@ -151,24 +154,59 @@ def progress_bar(label: str) -> Iterator[Progress | None]:
 
 @cli.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Workbook folders, CSV or XLSX files")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Workbook folders, CSV/XLSX, GraphML, GEXF or JSON files"),
+    ],
     skip_invalid: Annotated[
         bool, typer.Option(help="Load the valid rows; still list the others (status 2)")
     ] = False,
+    mapping: Annotated[
+        Path | None, typer.Option(help="TOML column mapping for foreign tables")
+    ] = None,
+    id_column: Annotated[str | None, typer.Option(help="Foreign column holding the id")] = None,
+    name_column: Annotated[str | None, typer.Option(help="Foreign column holding the name")] = None,
+    type_column: Annotated[str | None, typer.Option(help="Foreign column holding the type")] = None,
+    region_column: Annotated[
+        str | None, typer.Option(help="Foreign column holding the region")
+    ] = None,
+    city_column: Annotated[str | None, typer.Option(help="Foreign column holding the city")] = None,
+    org_type: Annotated[
+        str | None, typer.Option("--type", help="Type of every row (enterprise, network, ...)")
+    ] = None,
+    member_of: Annotated[
+        str | None, typer.Option(help="Make every row a member_of tie to this organization id")
+    ] = None,
 ) -> None:
     """Load workbooks, files or folders into the store, all or nothing.
 
-    Every problem is listed as FILE:LINE: column: message and the command exits with
-    status 2, leaving the store exactly as it was (unless --skip-invalid).
+    Foreign tables (a member list, a registry extract) load through a column mapping:
+    --mapping FILE and/or the --*-column, --type and --member-of options; rows without an
+    id get a stable one from their name and city, and a missing region is inferred from
+    the city or postal code. Every problem is listed as FILE:LINE: column: message and the
+    command exits with status 2, leaving the store exactly as it was (unless
+    --skip-invalid).
 
-    Example: maillage load data/demo members.xlsx
+    Example: maillage load membres.csv --name-column Nom --type entreprise --member-of pole-mtl
     """
+    from loaders.mapping import MappingError, load_mapped, mapping_from_options
     from loaders.workbook import load_workbook
 
+    foreign = (id_column, name_column, type_column, region_column, city_column, org_type)
     with opened_store() as store, progress_bar("Loading") as progress:
         try:
-            outcome = load_workbook(paths, store, skip_invalid=skip_invalid, progress=progress)
-        except InvalidInput as error:
+            if mapping is not None or member_of is not None or any(foreign):
+                chosen = mapping_from_options(
+                    mapping, id_column=id_column, name_column=name_column,
+                    type_column=type_column, region_column=region_column,
+                    city_column=city_column, org_type=org_type, member_of=member_of,
+                )  # fmt: skip
+                outcome = load_mapped(
+                    paths, chosen, store, skip_invalid=skip_invalid, progress=progress
+                )
+            else:
+                outcome = load_workbook(paths, store, skip_invalid=skip_invalid, progress=progress)
+        except (MappingError, InvalidInput) as error:
             fail(str(error), status=2)
     result = outcome.result
     typer.echo(
@@ -180,6 +218,102 @@ def load(
         for problem in outcome.skipped:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2)
+
+
+@cli.command("load-register")
+def load_register(
+    folder: Annotated[Path, typer.Argument(help="Folder of the register's open-data CSV files")],
+    form: Annotated[
+        list[str] | None,
+        typer.Option(help="Legal form code to keep (repeat; default APE, COP, ASS)"),
+    ] = None,
+    region: Annotated[
+        list[str] | None, typer.Option(help="Québec region code to keep (repeat; default all)")
+    ] = None,
+    struck_off: Annotated[
+        bool, typer.Option(help="Keep struck-off organizations (tagged struck_off)")
+    ] = True,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Load the valid rows; still list the others (status 2)")
+    ] = False,
+) -> None:
+    """Import a social-economy extract of Québec's enterprise register (Données Québec open
+    data: Entreprise.csv, Nom.csv, Etablissements.csv, FusionScissions.csv), streaming the
+    files; struck-off organizations are tagged, mergers become founded ties.
+
+    Example: maillage load-register ~/donnees/registre --region 06 --region 13
+    """
+    from loaders.register import (
+        SOCIAL_ECONOMY_FORMS,
+        RegisterError,
+        RegisterFilter,
+    )
+    from loaders.register import load_register as import_register
+
+    chosen = RegisterFilter(
+        legal_forms=tuple(form or SOCIAL_ECONOMY_FORMS),
+        regions=tuple(f"{int(r):02d}" if r.isdigit() else r for r in region or ()),
+        include_struck_off=struck_off,
+    )
+    with opened_store() as store, progress_bar("Loading the register") as progress:
+        try:
+            result = import_register(
+                folder, store, chosen, skip_invalid=skip_invalid, progress=progress
+            )
+        except (RegisterError, InvalidInput) as error:
+            fail(str(error), status=2)
+    typer.echo(
+        f"Loaded {result.organizations} organizations and {result.ties} ties "
+        f"(data version {result.data_version})."
+    )
+
+
+@cli.command()
+def duplicates(
+    threshold: Annotated[float, typer.Option(help="Lowest score shown (0-1)")] = 0.85,
+    output: Annotated[Output | None, typer.Option("--format", help="table, csv or json")] = None,
+) -> None:
+    """Suggest organizations that are probably the same (same NEQ, names alike once case,
+    accents, punctuation and legal suffixes are set aside, same city or website), with a
+    score and the evidence. Stewards see every visibility.
+
+    Example: maillage duplicates --threshold 0.9 --format csv
+    """
+    from loaders.duplicates import suggest_duplicates
+
+    with opened_store() as store:
+        orgs, _ = store.read_graph(GraphQuery(audience="private"))
+    emit(suggest_duplicates(orgs, threshold=threshold), output)
+
+
+@cli.command()
+def merge(
+    keep: Annotated[str, typer.Argument(help="Id of the organization to keep")],
+    drop: Annotated[list[str], typer.Argument(help="Ids of its duplicates, folded into it")],
+) -> None:
+    """Merge duplicates into one organization, keeping every tie, in one all-or-nothing write.
+
+    The kept organization fills its empty fields from the others and records their ids in
+    merged_from; their ties are re-pointed to it.
+
+    Example: maillage merge 1143567890 auto-3f2a9c coop-eveil-2
+    """
+    from loaders.duplicates import merge_plan
+
+    with opened_store() as store:
+        orgs, ties = store.read_graph(GraphQuery(audience="private"))
+        known = set(orgs["id"])
+        missing = [org_id for org_id in (keep, *drop) if org_id not in known]
+        if missing:
+            fail(f"unknown organization(s): {', '.join(missing)}", status=2)
+        if keep in drop:
+            fail("an organization cannot be merged into itself", status=2)
+        upsert_orgs, upsert_ties, removed = merge_plan(orgs, ties, keep, drop)
+        result = store.load(upsert_orgs, upsert_ties, remove_ids=removed)
+    typer.echo(
+        f"Merged {', '.join(removed)} into {keep}: {len(upsert_ties)} ties re-pointed "
+        f"(data version {result.data_version})."
+    )
 
 
 @cli.command()
@@ -226,7 +360,7 @@ def export(
     audience: Annotated[Audience, typer.Option(help="Who will see the file")] = Audience.public,
 ) -> None:
     """Export what an audience may see: csv (a workbook folder), xlsx, json (node-link),
-    graphml, gexf (Gephi).
+    graphml, gexf (Gephi), kumu (XLSX), kumu-json, murmurations (profiles JSON).
 
     Example: maillage export --format graphml --audience public public-map.graphml
     """
@@ -244,6 +378,18 @@ def export(
         from loaders.formats.gexf import write_gexf
 
         written = [write_gexf(orgs, ties, out)]
+    elif file_format is ExportFormat.kumu:
+        from loaders.formats.kumu import write_kumu_xlsx
+
+        written = [write_kumu_xlsx(orgs, ties, out)]
+    elif file_format is ExportFormat.kumu_json:
+        from loaders.formats.kumu import write_kumu_json
+
+        written = [write_kumu_json(orgs, ties, out)]
+    elif file_format is ExportFormat.murmurations:
+        from loaders.formats.murmurations import write_murmurations
+
+        written = [write_murmurations(orgs, ties, out)]
     else:
         written = [writers.write_graphml(orgs, ties, out)]
     typer.echo(

@@ -140,6 +140,10 @@ class Store(Protocol):
         """Store metric columns (indexed by organization id) as organization properties."""
         ...
 
+    def read_metrics(self) -> pd.DataFrame:
+        """Metrics last written with :meth:`write_metrics`, indexed by organization id."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

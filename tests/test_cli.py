@@ -161,3 +161,73 @@ def test_metrics_write_back_is_stored(demo_db, tmp_path):
 def _hidden(store: SQLiteStore) -> int:
     everyone, _ = store.read_graph(GraphQuery(audience="private"))
     return int((everyone["visibility"] != "public").sum())
+
+
+def test_duplicates_then_merge_keeps_every_tie(tmp_path):
+    folder = tmp_path / "wb"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text(
+        "id,name,type,city,website\n"
+        "coop-1,Coopérative de solidarité L'Éveil inc.,enterprise,Rimouski,https://eveil.coop\n"
+        "coop-2,Coop L'Eveil,enterprise,Rimouski,http://www.eveil.coop/\n"
+        "pole,Pôle,network,Rimouski,\nfund,Fonds,funder,,\n",
+        encoding="utf-8",
+    )
+    (folder / "ties.csv").write_text(
+        "source,target,type,since\ncoop-1,pole,member_of,2015\ncoop-2,fund,funds,2019\n"
+        "fund,coop-2,funds,2019\ncoop-2,pole,member_of,2015\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "m.db")
+    assert run(db, "load", str(folder))[0] == 0
+    suggestions = run_json(db, "duplicates")
+    assert {(s["left"], s["right"]) for s in suggestions} == {("coop-1", "coop-2")}
+
+    status, output = run(db, "merge", "coop-1", "coop-2")
+
+    assert status == 0, output
+    with SQLiteStore(db) as store:
+        orgs, ties = store.read_graph(GraphQuery(audience="private"))
+    assert sorted(orgs["id"]) == ["coop-1", "fund", "pole"]
+    kept = orgs.set_index("id").loc["coop-1"]
+    assert kept["properties"]["merged_from"] == "coop-2"
+    assert sorted(zip(ties["source"], ties["target"], ties["type"], strict=True)) == [
+        ("coop-1", "fund", "funds"), ("coop-1", "pole", "member_of"), ("fund", "coop-1", "funds"),
+    ]  # fmt: skip
+    assert run(db, "merge", "coop-1", "ghost")[0] == 2
+
+
+def test_a_member_list_loads_through_options_and_reloading_changes_nothing(tmp_path):
+    members = tmp_path / "membres.csv"
+    members.write_bytes(
+        "Nom de l'organisme;Ville;Code postal\n"
+        "Coopérative La Mie;Rimouski;G5L 1A1\nCentre Le Phare;Matane;G4W 2B2\n".encode("cp1252")
+    )
+    db = str(tmp_path / "m.db")
+    (tmp_path / "pole").mkdir()
+    (tmp_path / "pole" / "organizations.csv").write_text(
+        "id,name,type,region\npole-bsl,Pôle BSL,network,01\n", encoding="utf-8"
+    )
+    assert run(db, "load", str(tmp_path / "pole"))[0] == 0
+    arguments = [
+        "load",
+        str(members),
+        "--name-column",
+        "Nom de l'organisme",
+        "--city-column",
+        "Ville",
+        "--type",
+        "entreprise",
+        "--member-of",
+        "pole-bsl",
+    ]
+    status, output = run(db, *arguments)
+    assert status == 0, output
+    first = SQLiteStore(db).info()
+    assert run(db, *arguments)[0] == 0
+    second = SQLiteStore(db).info()
+    assert (first.organizations, first.ties) == (second.organizations, second.ties) == (3, 2)
+    with SQLiteStore(db) as store:
+        orgs, ties = store.read_graph(GraphQuery(audience="private"))
+    assert set(ties["type"]) == {"member_of"} and set(ties["target"]) == {"pole-bsl"}
+    assert set(orgs.loc[orgs["type"] == "enterprise", "region"]) == {"01"}
