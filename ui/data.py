@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -17,22 +19,40 @@ import pandas as pd
 import streamlit as st
 
 from queries.connect import open_store
-from queries.store import GraphQuery, Store
+from queries.store import GraphQuery, Store, StoreInfo
 
 
 class Pending(Exception):
     """An analysis of graph/ that is not written yet (its planned name is in the message)."""
 
 
+#: Sessions run in threads of one server and share one store connection; the embedded
+#: store's sqlite3 connection must not be used by two threads at once.
+_STORE_LOCK = threading.RLock()
+
+
 @st.cache_resource(show_spinner=False)
-def store() -> Store:
-    """The store named by MAILLAGE_DB / NEO4J_URI, opened once per server."""
+def _opened() -> Store:
     return open_store()
+
+
+@contextmanager
+def store_in_use() -> Iterator[Store]:
+    """The store named by MAILLAGE_DB / NEO4J_URI (opened once per server), held by this run."""
+    with _STORE_LOCK:
+        yield _opened()
 
 
 def data_version() -> str:
     """The store's current data version (one cheap query per run)."""
-    return store().data_version()
+    with store_in_use() as opened:
+        return opened.data_version()
+
+
+def store_info() -> StoreInfo:
+    """Counts by type and data version."""
+    with store_in_use() as opened:
+        return opened.info()
 
 
 def as_of_date(text: str) -> dt.date | None:
@@ -47,7 +67,8 @@ def as_of_date(text: str) -> dt.date | None:
 def frames(version: str, audience: str, as_of: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Organizations and ties an audience sees at a date (every date when ``as_of`` is '')."""
     del version  # part of the cache key only
-    return store().read_graph(GraphQuery(audience=audience, as_of=as_of_date(as_of)))
+    with store_in_use() as opened:
+        return opened.read_graph(GraphQuery(audience=audience, as_of=as_of_date(as_of)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -89,6 +89,6 @@ def render() -> None:
             key="as_of_date",
         )
         state.view()["as_of"] = picked.isoformat() if isinstance(picked, dt.date) else ""
-    info = data.store().info()
+    info = data.store_info()
     st.sidebar.caption(t("sidebar.store", backend=info.backend, version=info.data_version[:8]))
     st.caption("🔒 " + t("audience.in_force", audience=t(f"audience.{audience()}")))

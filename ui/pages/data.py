@@ -174,9 +174,11 @@ if uploads:
             mapping = _mapping(paths)
             if mapping is None:
                 st.stop()
-            checked = check_mapped(paths, mapping, data.store())
+            with data.store_in_use() as opened:
+                checked = check_mapped(paths, mapping, opened)
         else:
-            checked = check_workbook(paths, data.store())
+            with data.store_in_use() as opened:
+                checked = check_workbook(paths, opened)
         st.subheader(t("data.check"))
         if checked.problems:
             st.error(t("data.problems", count=number(len(checked.problems))))
@@ -213,10 +215,11 @@ if uploads:
             key="data.commit",
         ):
             try:
-                if mapping is not None:
-                    result = load_mapped(paths, mapping, data.store()).result
-                else:
-                    result = load_workbook(paths, data.store()).result
+                with data.store_in_use() as opened:
+                    if mapping is not None:
+                        result = load_mapped(paths, mapping, opened).result
+                    else:
+                        result = load_workbook(paths, opened).result
             except InvalidInput as error:
                 st.error(t("data.problems", count=number(len(error.problems))))
                 st.code("\n".join(_shown(str(p), folder) for p in error.problems), language=None)

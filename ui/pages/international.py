@@ -74,8 +74,8 @@ def partner_tables(
 partners, arcs, unlocated = partner_tables(version, audience, as_of)
 columns = st.columns(3)
 columns[0].metric(t("intl.title"), number(len(partners)))
-columns[1].metric(t("common.country"), number(partners["country"].nunique()))
-columns[2].metric(t("common.continent"), number(partners["continent"].nunique()))
+columns[1].metric(t("intl.countries"), number(partners["country"].nunique()))
+columns[2].metric(t("intl.continents"), number(partners["continent"].nunique()))
 
 st.subheader(t("intl.map"))
 located = partners.dropna(subset=["lat", "lon"])
