@@ -247,3 +247,19 @@ def test_foreign_table_loads_through_a_column_mapping_with_duplicate_hints(app):
     assert any("2 organizations and 2 ties valid" in s.value for s in app.success), texts(app)
     duplicates = app.dataframe[0].value
     assert any("chantier-es" in str(v) for v in duplicates.iloc[:, 1]), duplicates
+
+
+def test_date_in_the_sidebar_narrows_the_ties(app):
+    import datetime as dt
+
+    def tie_count() -> int:
+        value = next(m for m in app.metric if m.label == "Liens").value
+        return int(value.replace("\u202f", ""))
+
+    opened(app, "overview")
+    every_date = tie_count()
+    app.sidebar.checkbox(key="all_dates").uncheck().run()
+    app.sidebar.date_input(key="as_of_date").set_value(dt.date(2005, 1, 1)).run()
+    assert not app.exception
+    assert tie_count() < every_date
+    assert app.query_params["as_of"] == "2005-01-01"

@@ -63,7 +63,7 @@ with left:
         facts[t("field.community")] = row["community"]
     shown = {k: str(v) for k, v in facts.items() if v is not None and str(v) not in ("", "nan")}
     st.dataframe(
-        pd.DataFrame({"": list(shown), " ": list(shown.values())}),
+        pd.DataFrame({t("explore.field"): list(shown), t("explore.value"): list(shown.values())}),
         hide_index=True,
         width="stretch",
     )
