@@ -28,8 +28,9 @@ TYPE_COLOURS = {
 OTHER_COLOUR = "#999999"
 
 
-def _missing(value: object) -> bool:
-    if value is None or value == "":
+def missing(value: object) -> bool:
+    """Whether a cell is empty: None, '', NaN or pandas' NA."""
+    if value is None or (isinstance(value, str) and not value):
         return True
     try:
         return bool(pd.isna(value))
@@ -49,7 +50,7 @@ def tie_label(kind: object) -> str:
 
 def region_label(code: object) -> str:
     """A region code as its name in the language in force (``—`` when missing)."""
-    if _missing(code):
+    if missing(code):
         return t("common.outside_quebec")
     found = regions().get(str(code))
     if found is None:

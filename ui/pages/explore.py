@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, geo, sidebar, state, views
-from ui.show import number, region_label, type_label
+from ui.show import missing, number, region_label, type_label
 from ui.state import t
 
 st.title(t("page.explore"))
@@ -61,7 +61,7 @@ with left:
         facts[t("field.pagerank")] = number(row["pagerank"], 4)
         facts[t("field.broker_role")] = row["broker_role"]
         facts[t("field.community")] = row["community"]
-    shown = {k: str(v) for k, v in facts.items() if v is not None and str(v) not in ("", "nan")}
+    shown = {k: str(v) for k, v in facts.items() if not missing(v)}
     st.dataframe(
         pd.DataFrame({t("explore.field"): list(shown), t("explore.value"): list(shown.values())}),
         hide_index=True,
