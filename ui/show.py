@@ -29,7 +29,11 @@ OTHER_COLOUR = "#999999"
 
 
 def missing(value: object) -> bool:
-    """Whether a cell is empty: None, '', NaN or pandas' NA."""
+    """Whether a cell is empty: None, '', NaN or pandas' NA.
+
+    >>> missing(pd.NA), missing(float("nan")), missing(""), missing("Montréal"), missing(0)
+    (True, True, True, False, False)
+    """
     if value is None or (isinstance(value, str) and not value):
         return True
     try:
