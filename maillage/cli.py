@@ -765,10 +765,12 @@ def demo(
 def run_app(port: int) -> None:
     """Run ``streamlit run app.py`` on this store until interrupted."""
     environment = dict(os.environ)
-    if settings.db:
-        environment["MAILLAGE_DB"] = str(Path(settings.db).resolve())
     if settings.neo4j:
         environment["NEO4J_URI"] = settings.neo4j
+    elif settings.db:
+        # An explicit --db wins over a NEO4J_URI in the environment, as in every command.
+        environment["MAILLAGE_DB"] = str(Path(settings.db).resolve())
+        environment.pop("NEO4J_URI", None)
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP_FILE),
         "--server.port", str(port), "--server.address", "127.0.0.1",

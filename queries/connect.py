@@ -10,12 +10,13 @@ DEFAULT_DB = "maillage.db"
 
 
 def open_store(*, db: str | None = None, neo4j_uri: str | None = None) -> Store:
-    """The Neo4j store for ``neo4j_uri`` (or ``NEO4J_URI``), else the embedded store.
+    """The store the user named, most explicit first.
 
-    The embedded file is ``db``, else ``MAILLAGE_DB``, else ``maillage.db`` here.
-    Neo4j credentials come from ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+    ``neo4j_uri`` (``--neo4j``), then ``db`` (``--db``), then the environment:
+    ``NEO4J_URI``, else ``MAILLAGE_DB``, else ``maillage.db`` here. Neo4j credentials come
+    from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``.
     """
-    uri = neo4j_uri or os.environ.get("NEO4J_URI")
+    uri = neo4j_uri or (None if db else os.environ.get("NEO4J_URI"))
     if uri:
         from queries.neo4j_store import Neo4jStore  # imported here: the driver is heavy
 
