@@ -87,13 +87,18 @@ def local_positions(
 
 
 def size_metric(version: str, audience: str, as_of: str, metric: str, G: nx.Graph) -> pd.Series:
-    """The metric sizing the nodes, by organization id (degree while metrics are pending)."""
-    try:
-        measures = data.metrics(version, audience, as_of)
-    except data.Pending:
-        measures = None
-    if measures is not None and metric in measures.columns:
-        return pd.to_numeric(measures[metric], errors="coerce").fillna(0.0)
+    """The metric sizing the nodes, by organization id (degree while metrics are pending).
+
+    Degree, the default, is read off the graph: a first visit to the map does not wait for
+    every metric of a Québec-scale graph.
+    """
+    if metric != "degree":
+        try:
+            measures = data.metrics(version, audience, as_of)
+        except data.Pending:
+            measures = None
+        if measures is not None and metric in measures.columns:
+            return pd.to_numeric(measures[metric], errors="coerce").fillna(0.0)
     return pd.Series(dict(G.degree()), dtype=float)
 
 
