@@ -172,7 +172,8 @@ def graph_html(
     options = {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(edges) > 2000},
-        "nodes": {"font": {"size": 12, "face": "sans-serif"}, "scaling": {"label": {"min": 8}}},
+        # Labels appear as the user zooms in (vis draws none under 5 px): no clutter at 500.
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}},
         "edges": {"smooth": False},
         "layout": {"improvedLayout": False},
     }

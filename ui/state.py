@@ -33,6 +33,7 @@ DEFAULTS: Final[dict[str, str | tuple[str, ...]]] = {
     "q": "",
     "q2": "",
     "qfor": "",
+    "pair": "",
     "qmember": "",
     "member": "",
     "more": "",

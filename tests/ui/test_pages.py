@@ -263,3 +263,10 @@ def test_date_in_the_sidebar_narrows_the_ties(app):
     assert not app.exception
     assert tie_count() < every_date
     assert app.query_params["as_of"] == "2005-01-01"
+
+
+def test_opportunities_between_two_types_is_in_the_url(app):
+    opened(app, "opportunities", lang="en", pair="enterprise~funder")
+    assert app.selectbox(key="view.opportunities.pair").value == "enterprise~funder"
+    names = set(app.dataframe[0].value.iloc[:, 0]) | set(app.dataframe[0].value.iloc[:, 1])
+    assert names

@@ -35,7 +35,7 @@ with left:
 between = middle.selectbox(
     t("opps.between"),
     pairs,
-    key="opps.between",
+    key=state.widget_key("pair", pairs),
     format_func=labelled(
         lambda v: " – ".join(type_label(k) for k in v.split("~")) if v else t("filters.none"),
         pairs,
@@ -47,6 +47,7 @@ top = right.selectbox(
     key=state.widget_key("top", ("10", "20", "50", "100")),
 )
 state.keep("top")
+state.keep("pair")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
