@@ -33,7 +33,6 @@ import pandas as pd
 import scipy.sparse as sp
 
 from graph import engine
-from graph.build import directed_ties_graph
 
 #: Gould–Fernandez roles; on equal counts the earlier role in this order wins, so the
 #: role spanning more groups is preferred (liaison spans three).
@@ -109,7 +108,7 @@ def structural_holes(G: nx.Graph, *, weighted: bool = False) -> pd.DataFrame:
 def brokerage_roles(G: nx.Graph, *, by: str = "type") -> pd.DataFrame:
     """Gould–Fernandez brokerage counts and the dominant role of every organization.
 
-    Tie direction comes from the tie types (see :func:`graph.build.directed_ties_graph`):
+    Tie direction comes from the tie types (as in :func:`graph.build.directed_ties_graph`):
     ``member_of``, ``funds``, ``supplies``, ``founded`` and ``represents`` point from
     source to target; ``partner`` points both ways. Groups are the node attribute ``by``
     (``type`` by default, or ``region``...); a missing value is a group of its own. For
@@ -142,13 +141,12 @@ def brokerage_roles(G: nx.Graph, *, by: str = "type") -> pd.DataFrame:
     >>> roles.loc["a", "broker_role"]
     'none'
     """
-    D = directed_ties_graph(G)
     index = engine.Indexed.of(G)
     group = {v: G.nodes[v].get(by) for v in index.nodes}
-    succ = {v: set(D.successors(v)) - {v} for v in index.nodes}
+    succ, pred = _arcs(G)
     counts = np.zeros((len(index.nodes), len(ROLES)), dtype=np.int64)
     for row, b in enumerate(index.nodes):
-        ins = set(D.predecessors(b)) - {b}
+        ins = pred[b]
         outs = succ[b]
         if not ins or not outs:
             continue
@@ -177,6 +175,18 @@ def brokerage_roles(G: nx.Graph, *, by: str = "type") -> pd.DataFrame:
         for k, total in zip(best, roles["brokerage"], strict=True)
     ]
     return roles
+
+
+def _arcs(G: nx.Graph) -> tuple[dict[Any, set[Any]], dict[Any, set[Any]]]:
+    """Successors and predecessors along tie direction, without building a DiGraph."""
+    succ: dict[Any, set[Any]] = {v: set() for v in G}
+    pred: dict[Any, set[Any]] = {v: set() for v in G}
+    for u, v, arcs in G.edges(data="arcs"):
+        for source, target in arcs if arcs else ((u, v), (v, u)):
+            if source != target:
+                succ[source].add(target)
+                pred[target].add(source)
+    return succ, pred
 
 
 def _role(a: Hashable, b: Hashable, c: Hashable) -> str:

@@ -7,15 +7,24 @@ NetworkX's definition and normalization:
 ========================  ==========================================================
 metric                    engine
 ========================  ==========================================================
-exact betweenness         rustworkx (parallel Brandes), normalized like NetworkX
-sampled betweenness       NetworKit ``EstimateBetweenness`` (seeded source sample)
-closeness                 NetworKit ``Closeness`` generalized variant = Wasserman–Faust
+betweenness (exact)       batched Brandes: sources advance level by level together,
+                          one SciPy sparse × dense product per level
+betweenness (sampled)     the same, from a seeded sample of sources, scaled by n/k
+closeness (exact)         NetworKit ``Closeness``, generalized = Wasserman–Faust
+closeness (sampled)       SciPy breadth-first searches from seeded pivots
 eigenvector               SciPy sparse power iteration, the same iteration as NetworkX
 PageRank                  SciPy sparse power iteration, the same iteration as NetworkX
 communities               NetworKit PLM (Louvain with refinement), one thread, seeded
 ========================  ==========================================================
 
-Both compiled libraries are permissively licensed (NetworKit MIT, rustworkx Apache-2.0).
+Measured on the synthetic Québec graph (15.5k organizations, 54k edges) on this
+2-core machine while it was shared: exact betweenness 47 s batched vs 60 s rustworkx
+vs 103 s NetworKit (5,000-node sample: 2.3 s vs 7.1 s vs 10.4 s; on a 15k-node
+Barabási–Albert graph 41 s vs 65 s); closeness 3.3 s NetworKit vs 11 s rustworkx.
+NetworKit's ``EstimateBetweenness`` was not used: it applies distance-scaled weights
+with big-float path counts (230 ms a source at 10× scale).
+
+NetworKit is MIT-licensed; rustworkx (Apache-2.0) converts graphs for callers that want it.
 Every function takes the graph first and returns a NumPy array aligned with
 :func:`graph.build.node_order`.
 """
@@ -112,8 +121,8 @@ def _networkit_seeded(seed: int, *, threads: int | None = None) -> Iterator[None
 def betweenness(G: nx.Graph, *, samples: int | None = None, seed: int = 0) -> np.ndarray:
     """Shortest-path betweenness, normalized by 2/((n−1)(n−2)) like NetworkX (unweighted).
 
-    With ``samples=None`` the value is exact (NetworkX's ``betweenness_centrality``,
-    computed by rustworkx). With ``samples=k`` it is estimated from ``k`` source
+    With ``samples=None`` the value is exact (NetworkX's ``betweenness_centrality``):
+    Brandes' dependencies from every source. With ``samples=k`` it is estimated from ``k`` source
     organizations drawn without replacement (seeded): the Brandes dependencies of the
     sampled sources scaled by n/k, an unbiased estimate like NetworkX's ``k=`` option
     (the sample itself differs). Sampling every node gives the exact value.
@@ -128,18 +137,16 @@ def betweenness(G: nx.Graph, *, samples: int | None = None, seed: int = 0) -> np
     if n <= 2 or G.number_of_edges() == 0:
         return np.zeros(n)
     scale = 2.0 / ((n - 1) * (n - 2))
-    if samples is not None:
-        if samples < 1:
-            raise ValueError("betweenness samples must be at least 1")
-        k = min(int(samples), n)
+    if samples is not None and samples < 1:
+        raise ValueError("betweenness samples must be at least 1")
+    k = n if samples is None else min(int(samples), n)
+    if k == n:
+        sources = np.arange(n)
+    else:
         sources = np.sort(np.random.default_rng(seed).choice(n, size=k, replace=False))
-        dependencies = _dependencies(adjacency(G), sources)
-        # Every unordered pair is seen from both ends when every node is a source.
-        return dependencies * (n / k) / 2.0 * scale
-    scores = rx.betweenness_centrality(to_rustworkx(G), normalized=False)
-    raw = np.array([scores[i] for i in range(n)], dtype=float)
-    # rustworkx, like NetworkX, counts each unordered pair once on an undirected graph.
-    return raw * scale
+    dependencies = _dependencies(adjacency(G), sources)
+    # Every unordered pair is seen from both ends when every node is a source.
+    return dependencies * (n / k) / 2.0 * scale
 
 
 def _dependencies(A: sp.csr_array, sources: np.ndarray, *, batch: int = 16) -> np.ndarray:
