@@ -139,8 +139,9 @@ def _refuse_zip(path: Path) -> str | None:
             members = archive.infolist()
     except OSError as error:
         return f"cannot read the file: {error.strerror or error}"
-    except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        return f"not a readable XLSX workbook (not a zip file: {error})"
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError) as error:
+        # NotImplementedError: a directory entry asking for a zip version Python lacks.
+        return f"not a readable XLSX workbook (not a zip file we can open: {error})"
     # Members cannot inflate past their declared size (zipfile stops there), so the sum
     # bounds the work; it stops zip bombs before any XML is parsed.
     inflated = sum(member.file_size for member in members)
