@@ -12,7 +12,12 @@ import re
 from collections.abc import Mapping
 from typing import Final, LiteralString
 
-from maillage.vocabulary import ORGANIZATION_LABELS, TIE_RELATIONSHIPS
+from maillage.vocabulary import (
+    ORGANIZATION_COLUMNS,
+    ORGANIZATION_LABELS,
+    TIE_COLUMNS,
+    TIE_RELATIONSHIPS,
+)
 
 #: The label every organization carries (beside the label of its type).
 ORGANIZATION: Final = "Organization"
@@ -61,14 +66,48 @@ DETACH DELETE o
 """
 
 
-#: True when ``{e}`` (a node or relationship) differs from ``row.properties`` in a value.
+#: The properties a load writes on an organization, in the order of a row's values after
+#: its ``id``: rows travel as lists, not maps (the driver packs half as many values).
+ORGANIZATION_PROPERTIES: Final = (
+    *(c for c in ORGANIZATION_COLUMNS if c != "id"),
+    "properties_json",
+)
+#: The properties a load writes on a tie, in the order of a row's values after
+#: ``source``, ``target`` and ``since_key``.
+TIE_PROPERTIES: Final = (
+    *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
+    "properties_json",
+)
+
+
+def _row_map(columns: tuple[str, ...], first: int) -> str:
+    """A Cypher map literal of ``row[first]``, ``row[first + 1]``... named by ``columns``."""
+    return (
+        "{" + ", ".join(f"{_identifier(c)}: row[{first + i}]" for i, c in enumerate(columns)) + "}"
+    )
+
+
+_ORGANIZATION_MAP: Final = _row_map(ORGANIZATION_PROPERTIES, 1)
+_TIE_MAP: Final = _row_map(("since_key", *TIE_PROPERTIES), 2)
+
+#: True when ``{e}`` (a node or relationship) differs from the map ``p`` in a value.
 _CHANGED: Final = """
-any(k IN keys(row.properties)
-    WHERE coalesce({e}[k] <> row.properties[k], ({e}[k] IS NULL) <> (row.properties[k] IS NULL)))
+any(k IN keys(p) WHERE coalesce({e}[k] <> p[k], ({e}[k] IS NULL) <> (p[k] IS NULL)))
 """.strip()
 
 
-def _upsert_organizations(label: str) -> LiteralString:
+def _create_organizations(label: str) -> LiteralString:
+    # Organizations the transaction has just seen missing: a plain CREATE (the unique
+    # constraint on Organization.id still guards against a duplicate).
+    return f"""
+UNWIND $rows AS row
+CREATE (o:Organization:{label})
+SET o = {_ORGANIZATION_MAP}, o.id = row[0]
+RETURN count(*) AS written
+"""
+
+
+def _update_organizations(label: str) -> LiteralString:
     others = ":".join(other for other in _TYPE_LABELS.values() if other != label)
     # Only rows that change something are written: a transaction's memory grows with what
     # it writes, and loading the same file again must stay cheap at Québec scale.
@@ -76,33 +115,52 @@ def _upsert_organizations(label: str) -> LiteralString:
     # the properties a re-load leaves empty, and keeps the metrics written since.
     return f"""
 UNWIND $rows AS row
-MERGE (o:Organization {{id: row.id}})
-WITH o, row WHERE NOT o:{label} OR {_CHANGED.format(e="o")}
+MATCH (o:Organization {{id: row[0]}})
+WITH o, {_ORGANIZATION_MAP} AS p
+WHERE NOT o:{label} OR {_CHANGED.format(e="o")}
 REMOVE o:{others}
-SET o:{label}, o += row.properties
+SET o:{label}, o += p
 RETURN count(*) AS written
 """
 
 
 def _upsert_ties(relationship: str) -> LiteralString:
     # A tie is (source, target, type, since): since_key is '' when since is missing, so
-    # two ties without a date compare equal, as in the embedded store.
+    # two ties without a date compare equal, as in the embedded store. No MERGE: it locks
+    # and re-reads both ends for every row. The existing tie is found by expanding between
+    # the two ends (Neo4j walks the end with fewer relationships, so hubs cost nothing),
+    # then created when missing, or written only when a value changed. The caller sends
+    # each identity once per load, so two rows never create the same tie.
     return f"""
 UNWIND $rows AS row
-MATCH (s:Organization {{id: row.source}})
-MATCH (t:Organization {{id: row.target}})
-MERGE (s)-[r:{relationship} {{since_key: row.since_key}}]->(t)
-FOREACH (_ IN CASE WHEN {_CHANGED.format(e="r")} THEN [1] ELSE [] END |
-    SET r += row.properties)
+MATCH (s:Organization {{id: row[0]}})
+MATCH (t:Organization {{id: row[1]}})
+OPTIONAL MATCH (s)-[r:{relationship} {{since_key: row[2]}}]->(t)
+WITH s, t, r, {_TIE_MAP} AS p
+CALL (s, t, r, p) {{
+    WITH * WHERE r IS NULL
+    CREATE (s)-[n:{relationship}]->(t)
+    SET n = p
+}}
+CALL (r, p) {{
+    WITH * WHERE r IS NOT NULL AND {_CHANGED.format(e="r")}
+    SET r += p
+}}
 RETURN count(*) AS written
 """
 
 
-#: Per organization type; parameter ``rows``: ``{id, properties}`` maps.
-UPSERT_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
-    org_type: _upsert_organizations(label) for org_type, label in _TYPE_LABELS.items()
+#: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
+#: organizations not in the store yet.
+CREATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
+    org_type: _create_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
-#: Per tie type; parameter ``rows``: ``{source, target, since_key, properties}`` maps.
+#: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
+#: organizations already in the store.
+UPDATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
+    org_type: _update_organizations(label) for org_type, label in _TYPE_LABELS.items()
+}
+#: Per tie type; parameter ``rows``: ``[source, target, since_key, *TIE_PROPERTIES]`` lists.
 UPSERT_TIES: Final[Mapping[str, LiteralString]] = {
     tie_type: _upsert_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
 }
@@ -148,33 +206,54 @@ _TIE_SEEN: Final = """
                             AND (r.until IS NULL OR r.until >= $as_of)))
 """.strip()
 
-_ORGANIZATION_COLUMNS: Final = """
-o.id AS id, o.name AS name, o.type AS type, o.legal_form AS legal_form, o.sector AS sector,
-o.region AS region, o.city AS city, o.country AS country, o.lat AS lat, o.lon AS lon,
-o.website AS website, o.founded AS founded, o.members AS members, o.employees AS employees,
-o.tags AS tags, o.visibility AS visibility, o.properties_json AS properties
-""".strip()
-_TIE_COLUMNS: Final = """
-s.id AS source, t.id AS target, type(r) AS relationship, r.weight AS weight, r.since AS since,
-r.until AS until, r.visibility AS visibility, r.source_ref AS source_ref, r.note AS note,
-r.properties_json AS properties
-""".strip()
+#: The values of one organization a read returns, in order (``properties`` is the JSON
+#: text of the extra columns).
+ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties")
+#: The values of one tie a read returns, in order (``relationship`` is the Neo4j type).
+TIE_READ: Final = (
+    "source",
+    "target",
+    "relationship",
+    *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
+    "properties",
+)
+_READ_EXPRESSIONS: Final = {
+    "source": "s.id",
+    "target": "t.id",
+    "relationship": "type(r)",
+}
 
-#: Organizations a query sees (the whole graph, no focus).
-SELECT_ORGANIZATIONS: Final[LiteralString] = f"""
-MATCH (o:Organization)
-WHERE {_ORGANIZATION_SEEN.format(o="o")}
-RETURN {_ORGANIZATION_COLUMNS}
-ORDER BY id
-"""
 
-#: Ties a query sees: the tie itself and both its ends pass the filters.
-SELECT_TIES: Final[LiteralString] = f"""
-MATCH (s:Organization)-[r:{_ANY_TIE}]->(t:Organization)
-WHERE {_TIE_SEEN}
-  AND {_ORGANIZATION_SEEN.format(o="s")}
-  AND {_ORGANIZATION_SEEN.format(o="t")}
-RETURN {_TIE_COLUMNS}
+def _read_list(columns: tuple[str, ...], element: str) -> str:
+    """A Cypher list of an element's values, e.g. ``[o.id, o.name, ...]``."""
+    values = []
+    for column in columns:
+        name = "properties_json" if column == "properties" else _identifier(column)
+        values.append(_READ_EXPRESSIONS.get(column, f"{element}.{name}"))
+    return "[" + ", ".join(values) + "]"
+
+
+# Reads return one record of lists, not one record per row: the driver's per-record work
+# (a Bolt message, a Record, its conversion) costs more than the values themselves.
+_ORGANIZATION_LIST: Final = _read_list(ORGANIZATION_READ, "o")
+_TIE_LIST: Final = _read_list(TIE_READ, "r")
+
+#: The whole graph a query sees: ``organizations`` and ``ties`` as lists of value lists
+#: (a tie is seen when it and both its ends pass the filters).
+SELECT_GRAPH: Final[LiteralString] = f"""
+CALL () {{
+    MATCH (o:Organization)
+    WHERE {_ORGANIZATION_SEEN.format(o="o")}
+    RETURN collect({_ORGANIZATION_LIST}) AS organizations
+}}
+CALL () {{
+    MATCH (s:Organization)-[r:{_ANY_TIE}]->(t:Organization)
+    WHERE {_TIE_SEEN}
+      AND {_ORGANIZATION_SEEN.format(o="s")}
+      AND {_ORGANIZATION_SEEN.format(o="t")}
+    RETURN collect({_TIE_LIST}) AS ties
+}}
+RETURN organizations, ties
 """
 
 #: The focus, if the query sees it. Parameter ``focus``.
@@ -185,30 +264,34 @@ RETURN o.id AS id
 """
 
 #: One breadth-first step of an ego network over the ties the query sees, in either
-#: direction. Parameter ``frontier``: ids reached at the last step.
+#: direction. Parameter ``frontier``: ids reached at the last step; returns ``ids``.
 NEXT_HOP: Final[LiteralString] = f"""
 UNWIND $frontier AS id
 MATCH (s:Organization {{id: id}})-[r:{_ANY_TIE}]-(o:Organization)
 WHERE {_TIE_SEEN}
   AND {_ORGANIZATION_SEEN.format(o="o")}
-RETURN DISTINCT o.id AS id
+RETURN collect(DISTINCT o.id) AS ids
 """
 
-#: Organizations by id (already known to be seen). Parameter ``ids``.
-SELECT_ORGANIZATIONS_BY_ID: Final[LiteralString] = f"""
-UNWIND $ids AS id
-MATCH (o:Organization {{id: id}})
-RETURN {_ORGANIZATION_COLUMNS}
-"""
-
-#: Ties the query sees leaving the given organizations (the caller keeps those whose
-#: target is in the set too). Parameter ``ids``.
-SELECT_TIES_FROM: Final[LiteralString] = f"""
-UNWIND $ids AS id
-MATCH (s:Organization {{id: id}})-[r:{_ANY_TIE}]->(t:Organization)
-WHERE {_TIE_SEEN}
-  AND {_ORGANIZATION_SEEN.format(o="t")}
-RETURN {_TIE_COLUMNS}
+#: The organizations ``ids`` (already known to be seen) and the ties the query sees among
+#: them, as in ``SELECT_GRAPH``. The ties are filtered on the server: a hub's neighbourhood
+#: has three times as many ties leaving it as inside it. ``toString`` keeps the planner
+#: from turning ``IN $ids`` into one index seek per id for every tie (``IN`` on a list
+#: parameter is a hash lookup).
+SELECT_EGO: Final[LiteralString] = f"""
+CALL () {{
+    UNWIND $ids AS id
+    MATCH (o:Organization {{id: id}})
+    RETURN collect({_ORGANIZATION_LIST}) AS organizations
+}}
+CALL () {{
+    UNWIND $ids AS id
+    MATCH (s:Organization {{id: id}})-[r:{_ANY_TIE}]->(t:Organization)
+    WHERE toString(t.id) IN $ids
+      AND {_TIE_SEEN}
+    RETURN collect({_TIE_LIST}) AS ties
+}}
+RETURN organizations, ties
 """
 
 #: Parameter ``rows``: ``{id, metrics}`` with metric names already prefixed. The metrics

@@ -11,7 +11,6 @@ import neo4j
 import pandas as pd
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from maillage.vocabulary import ORGANIZATION_COLUMNS, TIE_COLUMNS
 from queries import cypher
 from queries.store import (
     GraphQuery,
@@ -27,11 +26,12 @@ from queries.store import (
 )
 
 #: Rows per UNWIND statement; every batch of a load runs in one transaction.
-_BATCH = 5_000
+_BATCH = 10_000
 #: Reads of several statements retried when a write committed meanwhile.
 _CONSISTENT_READ_ATTEMPTS = 5
 
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 #: A transaction function's argument: managed (reads, retried) or explicit (writes, once).
 _Tx = neo4j.ManagedTransaction | neo4j.Transaction
 
@@ -104,45 +104,60 @@ class Neo4jStore:
         unknown = sorted(set(ties["type"]) - set(cypher.UPSERT_TIES))
         if unknown:
             raise StoreError(f"load refused, nothing written: unknown tie type {unknown[0]!r}")
-        unknown = sorted(set(orgs["type"].dropna()) - set(cypher.UPSERT_ORGANIZATIONS))
+        unknown = sorted(set(orgs["type"].dropna()) - set(cypher.CREATE_ORGANIZATIONS))
         if unknown or orgs["type"].isna().any():
             kind = repr(unknown[0]) if unknown else "(missing)"
             raise StoreError(f"load refused, nothing written: unknown organization type {kind}")
-        org_batches = [
-            (cypher.UPSERT_ORGANIZATIONS[str(org_type)], rows)
-            for org_type, group in orgs.groupby("type", sort=True)
-            for rows in _batches(_organization_rows(group))
-        ]
-        tie_batches = [
-            (cypher.UPSERT_TIES[str(tie_type)], rows)
-            for tie_type, group in ties.groupby("type", sort=True)
-            for rows in _batches(_tie_rows(group))
-        ]
+        # One row per identity, the last one given winning (as in the embedded store):
+        # the tie statement creates what it does not find, so a twin would be created twice.
+        org_rows = _organization_rows(orgs.drop_duplicates("id", keep="last"))
+        keys = ties.assign(_since=ties["since"].fillna(""))
+        tie_rows = _tie_rows(
+            ties[~keys.duplicated(["source", "target", "type", "_since"], keep="last")]
+        )
         total = len(orgs) + len(ties)
         version = uuid.uuid4().hex
 
         def write(tx: _Tx) -> None:
             done = 0
+
+            def advance(rows: int) -> None:
+                nonlocal done
+                done += rows
+                if progress:
+                    progress(done, total)
+
             if removed:
                 tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
-            for statement, rows in org_batches:
-                tx.run(statement, rows=rows).consume()
-                done += len(rows)
-                if progress:
-                    progress(done, total)
-            for statement, rows in tie_batches:
-                written = tx.run(statement, rows=rows).single(strict=True)["written"]
-                if written < len(rows):
-                    # A tie whose end is not an organization: refuse the whole load.
-                    ends = sorted({r["source"] for r in rows} | {r["target"] for r in rows})
-                    missing = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=ends)]
-                    shown = ", ".join(repr(i) for i in sorted(missing)[:5])
-                    raise StoreError(
-                        f"load refused, nothing written: ties name unknown organizations {shown}"
-                    )
-                done += len(rows)
-                if progress:
-                    progress(done, total)
+            # Which organizations exist decides, in this transaction, between a plain CREATE
+            # and an update that writes only what changed.
+            ids = [row[0] for _, rows in org_rows for row in rows]
+            present = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=ids)} if ids else set()
+            for org_type, rows in org_rows:
+                new = [row for row in rows if row[0] not in present]
+                old = [row for row in rows if row[0] in present]
+                for statement, part in (
+                    (cypher.CREATE_ORGANIZATIONS[org_type], new),
+                    (cypher.UPDATE_ORGANIZATIONS[org_type], old),
+                ):
+                    for batch in _batches(part):
+                        tx.run(statement, rows=batch).consume()
+                        advance(len(batch))
+            for tie_type, rows in tie_rows:
+                for batch in _batches(rows):
+                    written = tx.run(cypher.UPSERT_TIES[tie_type], rows=batch).single(strict=True)[
+                        "written"
+                    ]
+                    if written < len(batch):
+                        # A tie whose end is not an organization: refuse the whole load.
+                        ends = sorted({r[0] for r in batch} | {r[1] for r in batch})
+                        missing = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=ends)]
+                        shown = ", ".join(repr(i) for i in sorted(missing)[:5])
+                        raise StoreError(
+                            "load refused, nothing written: ties name unknown organizations "
+                            f"{shown}"
+                        )
+                    advance(len(batch))
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
 
         self._execute(write)
@@ -191,36 +206,27 @@ class Neo4jStore:
             "as_of": query.as_of_text,
         }
 
-        def whole(tx: _Tx) -> tuple[list[dict[str, Any]], ...]:
-            org_rows = [r.data() for r in tx.run(cypher.SELECT_ORGANIZATIONS, parameters)]
-            tie_rows = [r.data() for r in tx.run(cypher.SELECT_TIES, parameters)]
-            return org_rows, tie_rows
+        def whole(tx: _Tx) -> tuple[list[list[Any]], list[list[Any]]]:
+            record = tx.run(cypher.SELECT_GRAPH, parameters).single(strict=True)
+            return record["organizations"], record["ties"]
 
-        def ego(tx: _Tx) -> tuple[list[dict[str, Any]], ...]:
-            if not list(tx.run(cypher.SEEN_FOCUS, parameters, focus=query.focus)):
+        def ego(tx: _Tx) -> tuple[list[list[Any]], list[list[Any]]]:
+            if tx.run(cypher.SEEN_FOCUS, parameters, focus=query.focus).single() is None:
                 return [], []
             reached = {str(query.focus)}
             frontier = [str(query.focus)]
             for _ in range(query.hops):
                 if not frontier:
                     break
-                step = {r["id"] for r in tx.run(cypher.NEXT_HOP, parameters, frontier=frontier)}
-                frontier = sorted(step - reached)
-                reached |= step
-            ids = sorted(reached)
-            org_rows = [
-                r.data() for r in tx.run(cypher.SELECT_ORGANIZATIONS_BY_ID, parameters, ids=ids)
-            ]
-            tie_rows = [
-                r.data()
-                for r in tx.run(cypher.SELECT_TIES_FROM, parameters, ids=ids)
-                if r["target"] in reached
-            ]
-            return org_rows, tie_rows
+                step = tx.run(cypher.NEXT_HOP, parameters, frontier=frontier).single(strict=True)
+                frontier = sorted(set(step["ids"]) - reached)
+                reached.update(frontier)
+            record = tx.run(cypher.SELECT_EGO, parameters, ids=sorted(reached)).single(strict=True)
+            return record["organizations"], record["ties"]
 
         org_rows, tie_rows = self._consistent(whole if query.focus is None else ego)
-        orgs = pd.DataFrame(org_rows, columns=[*ORGANIZATION_COLUMNS, "properties"])
-        ties = pd.DataFrame(tie_rows, columns=[*TIE_COLUMNS, "relationship", "properties"])
+        orgs = pd.DataFrame(org_rows, columns=list(cypher.ORGANIZATION_READ))
+        ties = pd.DataFrame(tie_rows, columns=list(cypher.TIE_READ))
         ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
         return organizations_frame(orgs), ties_frame(ties.drop(columns="relationship"))
 
@@ -355,29 +361,46 @@ def _version(tx: _Tx) -> str:
     return "empty" if record is None or record["version"] is None else str(record["version"])
 
 
-def _organization_rows(orgs: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    columns = [c for c in ORGANIZATION_COLUMNS if c != "id"]
-    for record in orgs.to_dict(orient="records"):
-        properties = {c: plain_value(record[c]) for c in columns}
-        properties["properties_json"] = properties_json(record["properties"])
-        yield {"id": record["id"], "properties": properties}
+def _organization_rows(orgs: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
+    """Per organization type, rows ``[id, *cypher.ORGANIZATION_PROPERTIES]``."""
+    columns = [_plain_column(orgs[c]) for c in ("id", *cypher.ORGANIZATION_PROPERTIES[:-1])]
+    columns.append([properties_json(p) for p in orgs["properties"]])
+    return _by_type(orgs["type"], columns)
 
 
-def _tie_rows(ties: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    columns = [c for c in TIE_COLUMNS if c not in ("source", "target", "type")]
-    for record in ties.to_dict(orient="records"):
-        properties = {c: plain_value(record[c]) for c in columns}
-        properties["properties_json"] = properties_json(record["properties"])
-        yield {
-            "source": record["source"],
-            "target": record["target"],
-            "since_key": since_key(record["since"]),
-            "properties": properties,
-        }
+def _tie_rows(ties: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
+    """Per tie type, rows ``[source, target, since_key, *cypher.TIE_PROPERTIES]``."""
+    columns = [_plain_column(ties[c]) for c in ("source", "target")]
+    columns.append([since_key(s) for s in _plain_column(ties["since"])])
+    columns.extend(_plain_column(ties[c]) for c in cypher.TIE_PROPERTIES[:-1])
+    columns.append([properties_json(p) for p in ties["properties"]])
+    return _by_type(ties["type"], columns)
 
 
-def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
+def _plain_column(values: pd.Series) -> list[Any]:
+    """A column as Python values the driver packs: numbers and text, missing as None."""
+    present = values.notna().to_numpy()
+    # Int64 and float64 go through object, so NA and NaN become None below.
+    listed = (values if values.dtype == object else values.astype(object)).tolist()
+    if present.all():
+        return [plain_value(v) if hasattr(v, "item") else v for v in listed]
+    return [
+        (plain_value(v) if hasattr(v, "item") else v) if ok else None
+        for v, ok in zip(listed, present, strict=True)
+    ]
+
+
+def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list[list[Any]]]]:
+    """Rows (one list per row, built from ``columns``) grouped by type, types sorted."""
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    groups: dict[str, list[list[Any]]] = {}
+    for kind, row in zip(types.tolist(), rows, strict=True):
+        groups.setdefault(str(kind), []).append(row)
+    return sorted(groups.items())
+
+
+def _batches(rows: Iterable[_R]) -> Iterator[list[_R]]:
+    batch: list[_R] = []
     for row in rows:
         batch.append(row)
         if len(batch) == _BATCH:
