@@ -20,6 +20,7 @@ import streamlit as st
 
 from queries.connect import open_store
 from queries.store import GraphQuery, Store, StoreInfo
+from ui.state import t
 
 
 class Pending(Exception):
@@ -79,10 +80,19 @@ def graph(version: str, audience: str, as_of: str) -> nx.Graph:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def metrics(version: str, audience: str, as_of: str) -> pd.DataFrame:
-    """graph.metrics.metrics of the audience's graph, one row per organization."""
+def _metrics(version: str, audience: str, as_of: str) -> pd.DataFrame:
     orgs, _ = frames(version, audience, as_of)
     return planned("graph.metrics", "metrics")(orgs, graph(version, audience, as_of))
+
+
+def metrics(version: str, audience: str, as_of: str) -> pd.DataFrame:
+    """graph.metrics.metrics of the audience's graph, one row per organization.
+
+    Computed once per data version, audience and date (tens of seconds at Québec scale the
+    first time, so the user is told what is happening).
+    """
+    with st.spinner(t("common.computing")):
+        return _metrics(version, audience, as_of)
 
 
 def planned(module: str, name: str) -> Callable[..., Any]:
