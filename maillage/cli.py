@@ -41,6 +41,7 @@ class ExportFormat(StrEnum):
     kumu = "kumu"
     kumu_json = "kumu-json"
     murmurations = "murmurations"
+    html = "html"
 
 
 class Audience(StrEnum):
@@ -358,9 +359,11 @@ def export(
     out: Annotated[Path, typer.Argument(help="File to write (a folder for csv)")],
     file_format: Annotated[ExportFormat, typer.Option("--format", help="File format")],
     audience: Annotated[Audience, typer.Option(help="Who will see the file")] = Audience.public,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the html map: fr or en")] = "fr",
 ) -> None:
     """Export what an audience may see: csv (a workbook folder), xlsx, json (node-link),
-    graphml, gexf (Gephi), kumu (XLSX), kumu-json, murmurations (profiles JSON).
+    graphml, gexf (Gephi), kumu (XLSX), kumu-json, murmurations (profiles JSON), html (a
+    standalone offline map of the 500 most connected organizations).
 
     Example: maillage export --format graphml --audience public public-map.graphml
     """
@@ -378,6 +381,12 @@ def export(
         from loaders.formats.gexf import write_gexf
 
         written = [write_gexf(orgs, ties, out)]
+    elif file_format is ExportFormat.html:
+        from ui.standalone import map_page
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(map_page(orgs, ties, language=lang), encoding="utf-8")
+        written = [out]
     elif file_format is ExportFormat.kumu:
         from loaders.formats.kumu import write_kumu_xlsx
 

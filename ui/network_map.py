@@ -26,6 +26,17 @@ import pyvis
 from pyvis.edge import Edge
 from pyvis.node import Node
 
+#: One colour per organization type (colour-blind-safe Okabe–Ito palette), map and charts alike.
+TYPE_COLOURS = {
+    "enterprise": "#0072B2",
+    "network": "#D55E00",
+    "community_group": "#009E73",
+    "international_partner": "#CC79A7",
+    "funder": "#E69F00",
+    "public_body": "#56B4E9",
+    "research": "#7F6A00",
+}
+
 VIS_LIB = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 
 #: Text inside the inlined library that looks like a URL but is never fetched: license

@@ -13,18 +13,9 @@ from maillage.regions import regions
 from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
 from ui import state
 from ui.i18n import format_number
+from ui.network_map import TYPE_COLOURS
 from ui.state import t
 
-#: One colour per organization type (colour-blind-safe Okabe–Ito palette), map and charts alike.
-TYPE_COLOURS = {
-    "enterprise": "#0072B2",
-    "network": "#D55E00",
-    "community_group": "#009E73",
-    "international_partner": "#CC79A7",
-    "funder": "#E69F00",
-    "public_body": "#56B4E9",
-    "research": "#7F6A00",
-}
 OTHER_COLOUR = "#999999"
 
 
