@@ -118,7 +118,7 @@ def country_code(text: str) -> str | None:
 
 
 def _closest(folded: str) -> str | None:
-    if len(folded) < 4:
+    if not 4 <= len(folded) <= 80:  # no country name is longer; fuzzy matching is costly
         return None
     index = _index()
     names = list(index) + list(EXCEPTIONS)

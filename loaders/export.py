@@ -112,9 +112,9 @@ def multigraph(orgs: pd.DataFrame, ties: pd.DataFrame) -> nx.MultiDiGraph:
     return G
 
 
-def write_graphml(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
-    """GraphML with one node per organization and one edge per tie."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def xml_multigraph(orgs: pd.DataFrame, ties: pd.DataFrame) -> nx.MultiDiGraph:
+    """:func:`multigraph` ready for an XML writer: nested values as JSON text, and no
+    character XML refuses (in ids, keys, names or values)."""
     G = multigraph(orgs, ties)
     xml_ready = nx.MultiDiGraph(name="maillage")
     for node, attributes in G.nodes(data=True):
@@ -123,7 +123,13 @@ def write_graphml(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
         xml_ready.add_edge(
             xml_safe(source), xml_safe(target), key=xml_safe(key), **_xml_attributes(attributes)
         )
-    nx.write_graphml(xml_ready, path, encoding="utf-8")
+    return xml_ready
+
+
+def write_graphml(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
+    """GraphML with one node per organization and one edge per tie."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nx.write_graphml(xml_multigraph(orgs, ties), path, encoding="utf-8")
     return path
 
 

@@ -728,6 +728,41 @@ def diff(
         typer.echo("")
 
 
+@cli.command("hash-password")
+def hash_password(
+    audience: Annotated[
+        Audience, typer.Argument(help="members or private (public needs no password)")
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input (for scripts)")
+    ] = False,
+) -> None:
+    """Ask for a new password for an audience and print its hash, ready to paste.
+
+    The password is asked twice and never shown; only a salted scrypt hash is printed.
+    Put the printed line in the environment of `maillage app`, or the same name and value
+    in .streamlit/secrets.toml. The private password also opens members.
+
+    Example: maillage hash-password members >> .env
+    """
+    from maillage.auth import hash_setting
+
+    if audience is Audience.public:
+        fail("public needs no password; choose members or private", status=2)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        # Prompts go to standard error, so `>> .env` captures only the setting line.
+        password = typer.prompt(
+            f"New {audience.value} password", hide_input=True, confirmation_prompt=True, err=True
+        )
+    try:
+        line = hash_setting(audience.value, password)
+    except ValueError as error:
+        fail(str(error), status=2)
+    typer.echo(line)
+
+
 @cli.command()
 def app(
     port: Annotated[int, typer.Option(help="Port on localhost")] = 8501,

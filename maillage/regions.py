@@ -58,6 +58,6 @@ def region_code(text: str) -> str | None:
     ('05', True)
     """
     text = text.strip()
-    if text.isdigit() and f"{int(text):02d}" in regions():
+    if text.isascii() and text.isdigit() and len(text) <= 2 and f"{int(text):02d}" in regions():
         return f"{int(text):02d}"
     return _by_folded_name().get(fold(text.replace("\u2013", "-")))

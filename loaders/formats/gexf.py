@@ -10,7 +10,6 @@ unique ids, edge ends) by hand; it is not a full XSD validation.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -47,15 +46,13 @@ ATTRIBUTE_TYPES = {
 
 def write_gexf(orgs: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
     """GEXF 1.2 with one node per organization (label = name) and one edge per tie."""
-    from loaders.export import multigraph  # the shared node/edge attribute layout
+    from loaders.export import xml_multigraph  # the shared node/edge attribute layout
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    G = multigraph(orgs, ties)
+    G = xml_multigraph(orgs, ties)
     for _, attributes in G.nodes(data=True):
-        _stringify_nested(attributes)
         attributes["label"] = attributes.get("name", "")
     for _, _, attributes in G.edges(data=True):
-        _stringify_nested(attributes)
         tie = attributes.pop("type")
         attributes["tie_type"] = tie
         if tie not in DIRECTED_TIE_TYPES:
@@ -214,9 +211,3 @@ def _is_float(text: str) -> bool:
         return not math.isnan(float(text)) or text.lower() == "nan"
     except ValueError:
         return False
-
-
-def _stringify_nested(attributes: dict[str, Any]) -> None:
-    for key, value in attributes.items():
-        if isinstance(value, dict | list):
-            attributes[key] = json.dumps(value, ensure_ascii=False)
