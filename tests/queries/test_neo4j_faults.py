@@ -1,0 +1,123 @@
+"""A Neo4j connection dropped in the middle of a load leaves the database exactly as before."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+
+from loaders.synthetic import generate
+from loaders.workbook import load_tables
+from queries.neo4j_store import Neo4jStore
+from queries.store import GraphQuery, StoreError
+
+pytestmark = pytest.mark.neo4j
+
+
+class CuttableProxy:
+    """A TCP relay to the Neo4j server on loopback whose connections can be cut at once."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            with self.lock:
+                self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        """Drop every connection, as a network failure would (no goodbye to the server)."""
+        with self.lock:
+            for end in self.sockets:
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                    end.close()
+                except OSError:
+                    pass
+            self.sockets.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture
+def proxy():
+    address = urlsplit(os.environ["NEO4J_URI"])
+    relay = CuttableProxy(address.hostname or "127.0.0.1", address.port or 7687)
+    yield relay
+    relay.close()
+
+
+def snapshot(store: Neo4jStore):
+    facts = store.info()
+    orgs, ties = store.read_graph(GraphQuery(audience="private"))
+    return facts.organizations_by_type, facts.ties_by_type, facts.data_version, orgs, ties
+
+
+def test_a_dropped_connection_mid_load_changes_nothing(neo4j_store, neo4j_quiet, proxy):
+    first_orgs, first_ties = generate(seed=3, scale=0.02)
+    load_tables(first_orgs, first_ties, neo4j_store, label="before")
+    before = snapshot(neo4j_store)
+    orgs, ties = generate(seed=11, scale=0.2)
+    through_proxy = Neo4jStore(
+        f"bolt://127.0.0.1:{proxy.port}",
+        user=os.environ.get("NEO4J_USER", "neo4j"),
+        password=os.environ.get("NEO4J_PASSWORD", ""),
+        database=os.environ.get("NEO4J_DATABASE") or None,
+    )
+    cut_at: list[int] = []
+
+    def cut_after_some_ties(done: int, total: int) -> None:
+        # Organizations are written first: cut once ties are being written too.
+        if not cut_at and done > len(orgs) + 1_000:
+            cut_at.append(done)
+            proxy.cut()
+
+    try:
+        with pytest.raises(StoreError):
+            load_tables(orgs, ties, through_proxy, label="dropped", progress=cut_after_some_ties)
+    finally:
+        through_proxy.close()
+
+    assert cut_at, "the connection was never cut: the load was too small to test anything"
+    neo4j_quiet()  # the server rolls the orphaned transaction back
+    after = snapshot(neo4j_store)
+    assert after[:3] == before[:3]
+    assert after[3].equals(before[3]) and after[4].equals(before[4])
+    # The store still works: the same load through a sound connection succeeds.
+    load_tables(orgs, ties, neo4j_store, label="retried")
+    assert neo4j_store.info().organizations == before_plus(before, orgs)
+
+
+def before_plus(before, orgs) -> int:
+    earlier = sum(before[0].values())
+    return earlier + len(set(orgs["id"]) - set(before[3]["id"]))
