@@ -50,6 +50,7 @@ app: setup
 	$(BIN)/maillage --db $(DEMO_DB) app --port $(PORT)
 
 bench: setup browser
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	tools/run-bench
 
 fuzz: setup

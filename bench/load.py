@@ -48,25 +48,46 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[tuple[str, str, str]] = []
     (orgs, ties), generating = timed(lambda: generate(seed=2026, scale=options.scale))
-    rows.append(("generate Québec scale" if options.scale == 1 else f"generate ×{options.scale}",
-                 f"{generating:.2f} s", f"{len(orgs):,} organizations, {len(ties):,} ties"))
+    rows.append(
+        (
+            "generate Québec scale" if options.scale == 1 else f"generate ×{options.scale}",
+            f"{generating:.2f} s",
+            f"{len(orgs):,} organizations, {len(ties):,} ties",
+        )
+    )
     with tempfile.TemporaryDirectory() as folder:
         store = SQLiteStore(Path(folder) / "bench.db")
         result, loading = timed(lambda: load_tables(orgs, ties, store, label="bench"))
-        rows.append(("load into the embedded store (validate + write)", f"{loading:.2f} s",
-                     f"{result.ties / loading:,.0f} ties/s"))
-        rows.append(("whole demo load (generate + load)", f"{generating + loading:.2f} s",
-                     "aim < 5 s"))
+        rows.append(
+            (
+                "load into the embedded store (validate + write)",
+                f"{loading:.2f} s",
+                f"{result.ties / loading:,.0f} ties/s",
+            )
+        )
+        rows.append(
+            ("whole demo load (generate + load)", f"{generating + loading:.2f} s", "aim < 5 s")
+        )
         (read_orgs, read_ties), reading = timed(
             lambda: store.read_graph(GraphQuery(audience="private"))
         )
         G, building = timed(lambda: alliance_graph(read_orgs, read_ties))
-        rows.append(("embedded: read whole graph into NetworkX", f"{reading + building:.2f} s",
-                     f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"))
+        rows.append(
+            (
+                "embedded: read whole graph into NetworkX",
+                f"{reading + building:.2f} s",
+                f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges",
+            )
+        )
         sample = list(np.random.default_rng(7).choice(read_orgs["id"], options.egos))
         p50, p95 = ego_latencies(store, sample)
-        rows.append((f"embedded: {options.egos} ego queries (2 hops)",
-                     f"p50 {p50:.1f} ms", f"p95 {p95:.1f} ms"))
+        rows.append(
+            (
+                f"embedded: {options.egos} ego queries (2 hops)",
+                f"p50 {p50:.1f} ms",
+                f"p95 {p95:.1f} ms",
+            )
+        )
         store.close()
 
     if os.environ.get("NEO4J_URI") and not options.no_neo4j:
@@ -76,17 +97,32 @@ def main(argv: list[str] | None = None) -> int:
         try:
             neo4j.info()  # connect before timing; tools/run-bench gives it an empty database
             result, loading = timed(lambda: load_tables(orgs, ties, neo4j, label="bench"))
-            rows.append(("load into Neo4j (validate + write)", f"{loading:.2f} s",
-                         f"{result.ties / loading:,.0f} ties/s (aim ≥ 20,000)"))
+            rows.append(
+                (
+                    "load into Neo4j (validate + write)",
+                    f"{loading:.2f} s",
+                    f"{result.ties / loading:,.0f} ties/s (aim ≥ 20,000)",
+                )
+            )
             (read_orgs, read_ties), reading = timed(
                 lambda: neo4j.read_graph(GraphQuery(audience="private"))
             )
             G, building = timed(lambda: alliance_graph(read_orgs, read_ties))
-            rows.append(("Neo4j: read whole graph into NetworkX", f"{reading + building:.2f} s",
-                         f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"))
+            rows.append(
+                (
+                    "Neo4j: read whole graph into NetworkX",
+                    f"{reading + building:.2f} s",
+                    f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges",
+                )
+            )
             p50, p95 = ego_latencies(neo4j, sample)
-            rows.append((f"Neo4j: {options.egos} ego queries (2 hops)", f"p50 {p50:.1f} ms",
-                         f"p95 {p95:.1f} ms (aim < 50)"))
+            rows.append(
+                (
+                    f"Neo4j: {options.egos} ego queries (2 hops)",
+                    f"p50 {p50:.1f} ms",
+                    f"p95 {p95:.1f} ms (aim < 50)",
+                )
+            )
         finally:
             neo4j.close()
     else:
