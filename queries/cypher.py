@@ -150,6 +150,18 @@ RETURN count(*) AS written
 """
 
 
+def _create_ties(relationship: str) -> LiteralString:
+    # Ties with an end this load creates cannot exist yet: no lookup, no Eager.
+    return f"""
+UNWIND $rows AS row
+MATCH (s:Organization {{id: row[0]}})
+MATCH (t:Organization {{id: row[1]}})
+CREATE (s)-[r:{relationship}]->(t)
+SET r = {_TIE_MAP}
+RETURN count(*) AS written
+"""
+
+
 #: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
 #: organizations not in the store yet.
 CREATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
@@ -163,6 +175,10 @@ UPDATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
 #: Per tie type; parameter ``rows``: ``[source, target, since_key, *TIE_PROPERTIES]`` lists.
 UPSERT_TIES: Final[Mapping[str, LiteralString]] = {
     tie_type: _upsert_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
+}
+#: Per tie type, for ties with an end created by the same load; rows as ``UPSERT_TIES``.
+CREATE_TIES: Final[Mapping[str, LiteralString]] = {
+    tie_type: _create_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
 }
 
 #: Parameter ``ids``: which of them are missing (to name the culprits of a refused load).

@@ -130,7 +130,8 @@ class Neo4jStore:
             if removed:
                 tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
             # Which organizations exist decides, in this transaction, between a plain CREATE
-            # and an update that writes only what changed.
+            # and an update that writes only what changed; a tie with an end created here
+            # is new too.
             ids = [row[0] for _, rows in org_rows for row in rows]
             present = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=ids)} if ids else set()
             for org_type, rows in org_rows:
@@ -143,11 +144,15 @@ class Neo4jStore:
                     for batch in _batches(part):
                         tx.run(statement, rows=batch).consume()
                         advance(len(batch))
+            created = {row[0] for _, rows in org_rows for row in rows} - present
             for tie_type, rows in tie_rows:
-                for batch in _batches(rows):
-                    written = tx.run(cypher.UPSERT_TIES[tie_type], rows=batch).single(strict=True)[
-                        "written"
-                    ]
+                fresh = [row for row in rows if row[0] in created or row[1] in created]
+                known = [row for row in rows if row[0] not in created and row[1] not in created]
+                for statement, batch in (
+                    *((cypher.CREATE_TIES[tie_type], batch) for batch in _batches(fresh)),
+                    *((cypher.UPSERT_TIES[tie_type], batch) for batch in _batches(known)),
+                ):
+                    written = tx.run(statement, rows=batch).single(strict=True)["written"]
                     if written < len(batch):
                         # A tie whose end is not an organization: refuse the whole load.
                         ends = sorted({r[0] for r in batch} | {r[1] for r in batch})
