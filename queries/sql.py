@@ -83,28 +83,70 @@ CLEAR_ID_LIST: Final = "DELETE FROM id_list"
 ADD_TO_ID_LIST: Final = "INSERT OR IGNORE INTO id_list (id) VALUES (?)"
 EXISTING_IDS: Final = "SELECT o.id FROM organizations o JOIN id_list l ON l.id = o.id"
 
-#: Organizations an audience sees, optionally of some types and regions.
-#: Parameters: levels (JSON list), types (JSON list or NULL), regions (JSON list or NULL).
-SELECT_ORGANIZATIONS: Final = """
-SELECT id, name, type, legal_form, sector, region, city, country, lat, lon, website, founded,
-       members, employees, tags, visibility, properties
-FROM organizations
-WHERE visibility IN (SELECT value FROM json_each(:levels))
-  AND (:types IS NULL OR type IN (SELECT value FROM json_each(:types)))
-  AND (:regions IS NULL OR region IN (SELECT value FROM json_each(:regions)))
-ORDER BY id
+#: Which organizations a query sees (alias ``o``). Parameters: levels (JSON list), types and
+#: regions (JSON lists or NULL).
+_ORGANIZATION_SEEN = """
+    {o}.visibility IN (SELECT value FROM json_each(:levels))
+    AND (:types IS NULL OR {o}.type IN (SELECT value FROM json_each(:types)))
+    AND (:regions IS NULL OR {o}.region IN (SELECT value FROM json_each(:regions)))
+"""
+#: Which ties a query sees, both ends included (aliases ``t``, ``s``, ``g``). Parameters as
+#: above plus tie_types (JSON list or NULL) and as_of (ISO date or NULL).
+_TIE_SEEN = (
+    """
+    t.visibility IN (SELECT value FROM json_each(:levels))
+    AND (:tie_types IS NULL OR t.type IN (SELECT value FROM json_each(:tie_types)))
+    AND (:as_of IS NULL OR ((t.since IS NULL OR t.since <= :as_of)
+                            AND (t.until IS NULL OR t.until >= :as_of)))
+    AND"""
+    + _ORGANIZATION_SEEN.format(o="s")
+    + "AND"
+    + _ORGANIZATION_SEEN.format(o="g")
+)
+_ORGANIZATION_COLUMNS = """
+SELECT o.id, o.name, o.type, o.legal_form, o.sector, o.region, o.city, o.country, o.lat, o.lon,
+       o.website, o.founded, o.members, o.employees, o.tags, o.visibility, o.properties
+FROM organizations o
+"""
+_TIE_COLUMNS = """
+SELECT t.source, t.target, t.type, t.weight, t.since, t.until, t.visibility, t.source_ref,
+       t.note, t.properties
+FROM ties t
+JOIN organizations s ON s.id = t.source
+JOIN organizations g ON g.id = t.target
 """
 
-#: Ties an audience sees at a date, of some types (endpoints are filtered by the caller).
-SELECT_TIES: Final = """
-SELECT source, target, type, weight, since, until, visibility, source_ref, note, properties
-FROM ties
-WHERE visibility IN (SELECT value FROM json_each(:levels))
-  AND (:tie_types IS NULL OR type IN (SELECT value FROM json_each(:tie_types)))
-  AND (:as_of IS NULL OR ((since IS NULL OR since <= :as_of)
-                          AND (until IS NULL OR until >= :as_of)))
-ORDER BY source, target, type, since_key
-"""
+#: Organizations an audience sees, optionally of some types and regions.
+SELECT_ORGANIZATIONS: Final = (
+    _ORGANIZATION_COLUMNS + "WHERE" + _ORGANIZATION_SEEN.format(o="o") + "ORDER BY o.id"
+)
+#: Ties an audience sees at a date: both ends seen too.
+SELECT_TIES: Final = (
+    _TIE_COLUMNS + "WHERE" + _TIE_SEEN + "ORDER BY t.source, t.target, t.type, t.since_key"
+)
+
+#: Seen organizations among the listed ids (an ego network's members).
+SELECT_LISTED_ORGANIZATIONS: Final = (
+    _ORGANIZATION_COLUMNS
+    + "WHERE o.id IN (SELECT id FROM id_list) AND"
+    + _ORGANIZATION_SEEN.format(o="o")
+    + "ORDER BY o.id"
+)
+#: Ends of the seen ties touching a listed id (one hop out from an ego frontier).
+SELECT_NEIGHBOUR_PAIRS: Final = (
+    "SELECT t.source, t.target FROM ties t "
+    "JOIN organizations s ON s.id = t.source JOIN organizations g ON g.id = t.target "
+    "WHERE (t.source IN (SELECT id FROM id_list) OR t.target IN (SELECT id FROM id_list)) AND"
+    + _TIE_SEEN
+)
+#: Seen ties whose both ends are listed (the ties within an ego network).
+SELECT_LISTED_TIES: Final = (
+    _TIE_COLUMNS
+    # "+t.target": walk each listed source's ties, rather than every (source, target) pair.
+    + "WHERE t.source IN (SELECT id FROM id_list) AND +t.target IN (SELECT id FROM id_list) AND"
+    + _TIE_SEEN
+    + "ORDER BY t.source, t.target, t.type, t.since_key"
+)
 
 SET_METRICS: Final = "UPDATE organizations SET metrics = ? WHERE id = ?"
 SELECT_METRICS: Final = "SELECT id, metrics FROM organizations WHERE metrics != '{}' ORDER BY id"

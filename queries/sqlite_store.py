@@ -145,30 +145,33 @@ class SQLiteStore:
         }
         # One read transaction, so a load running meanwhile is seen whole or not at all.
         with self._transaction(read_only=True):
-            org_rows = self._connection.execute(sql.SELECT_ORGANIZATIONS, parameters).fetchall()
-            tie_rows = self._connection.execute(sql.SELECT_TIES, parameters).fetchall()
-        orgs = pd.DataFrame(
-            org_rows,
-            columns=[
-                "id", "name", "type", "legal_form", "sector", "region", "city", "country",
-                "lat", "lon", "website", "founded", "members", "employees", "tags",
-                "visibility", "properties",
-            ],
-        )  # fmt: skip
-        ties = pd.DataFrame(
-            tie_rows,
-            columns=[
-                "source", "target", "type", "weight", "since", "until", "visibility",
-                "source_ref", "note", "properties",
-            ],
-        )  # fmt: skip
-        seen = set(orgs["id"])
-        ties = ties[ties["source"].isin(seen) & ties["target"].isin(seen)]
-        if query.focus is not None:
-            keep = _within_hops(query.focus, ties, query.hops) if query.focus in seen else set()
-            orgs = orgs[orgs["id"].isin(keep)]
-            ties = ties[ties["source"].isin(keep) & ties["target"].isin(keep)]
+            if query.focus is None:
+                org_rows = self._connection.execute(sql.SELECT_ORGANIZATIONS, parameters)
+                tie_rows = self._connection.execute(sql.SELECT_TIES, parameters)
+                orgs, ties = _organizations(org_rows.fetchall()), _ties(tie_rows.fetchall())
+            else:
+                orgs, ties = self._ego(query.focus, query.hops, parameters)
         return organizations_frame(orgs), ties_frame(ties)
+
+    def _ego(
+        self, focus: str, hops: int, parameters: dict[str, Any]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The neighbourhood read hop by hop through the indexes, never the whole graph."""
+        self._fill_id_list([focus])
+        if not self._connection.execute(sql.SELECT_LISTED_ORGANIZATIONS, parameters).fetchall():
+            return _organizations([]), _ties([])
+        reached, frontier = {focus}, {focus}
+        for _ in range(hops):
+            if not frontier:
+                break
+            self._fill_id_list(frontier)
+            pairs = self._connection.execute(sql.SELECT_NEIGHBOUR_PAIRS, parameters).fetchall()
+            frontier = {end for pair in pairs for end in pair} - reached
+            reached |= frontier
+        self._fill_id_list(reached)
+        org_rows = self._connection.execute(sql.SELECT_LISTED_ORGANIZATIONS, parameters)
+        tie_rows = self._connection.execute(sql.SELECT_LISTED_TIES, parameters)
+        return _organizations(org_rows.fetchall()), _ties(tie_rows.fetchall())
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         rows = [
@@ -256,17 +259,25 @@ def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
         yield batch
 
 
-def _within_hops(focus: str, ties: pd.DataFrame, hops: int) -> set[str]:
-    neighbours: dict[str, set[str]] = {}
-    for source, target in zip(ties["source"], ties["target"], strict=True):
-        neighbours.setdefault(source, set()).add(target)
-        neighbours.setdefault(target, set()).add(source)
-    reached = {focus}
-    frontier = {focus}
-    for _ in range(hops):
-        frontier = {n for node in frontier for n in neighbours.get(node, ())} - reached
-        reached |= frontier
-    return reached
+def _organizations(rows: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id", "name", "type", "legal_form", "sector", "region", "city", "country", "lat",
+            "lon", "website", "founded", "members", "employees", "tags", "visibility",
+            "properties",
+        ],
+    )  # fmt: skip
+
+
+def _ties(rows: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "source", "target", "type", "weight", "since", "until", "visibility", "source_ref",
+            "note", "properties",
+        ],
+    )  # fmt: skip
 
 
 def _json_or_none(values: tuple[str, ...] | None) -> str | None:
