@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -231,3 +232,10 @@ def test_a_member_list_loads_through_options_and_reloading_changes_nothing(tmp_p
         orgs, ties = store.read_graph(GraphQuery(audience="private"))
     assert set(ties["type"]) == {"member_of"} and set(ties["target"]) == {"pole-bsl"}
     assert set(orgs.loc[orgs["type"] == "enterprise", "region"]) == {"01"}
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in cli.registered_commands:
+        name = command.name or command.callback.__name__.replace("_", "-")
+        assert f"| `{name}" in readme, f"README's command table lacks {name}"
