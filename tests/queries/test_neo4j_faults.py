@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -121,3 +127,60 @@ def test_a_dropped_connection_mid_load_changes_nothing(neo4j_store, neo4j_quiet,
 def before_plus(before, orgs) -> int:
     earlier = sum(before[0].values())
     return earlier + len(set(orgs["id"]) - set(before[3]["id"]))
+
+
+_LOADER = """
+import sys
+from queries.neo4j_store import Neo4jStore
+from queries.store import organizations_frame, ties_frame
+
+orgs = organizations_frame([
+    {"id": f"k{i:05d}", "name": f"K {i}", "type": "enterprise"} for i in range(15_000)
+])
+ties = ties_frame([
+    {"source": f"k{i % 15_000:05d}", "target": f"k{(i * 7 + 1) % 15_000:05d}",
+     "type": "partner", "since": f"{2000 + i // 15_000}-01-01"}
+    for i in range(60_000)
+])
+def progress(done, total):
+    print("progress", done, total, flush=True)
+with Neo4jStore.from_env() as store:
+    store.load(orgs, ties, progress=progress)
+print("finished", flush=True)
+"""
+
+#: Ten kill points, drawn once with a fixed seed: (progress line to wait for, extra delay).
+_KILL_POINTS = [
+    (1 + int(random.Random(2026 + k).random() * 6), random.Random(k).random() * 0.3)
+    for k in range(10)
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("after_line", "delay"), _KILL_POINTS)
+def test_a_load_killed_at_a_random_point_changes_nothing(
+    neo4j_store, neo4j_quiet, after_line, delay
+):
+    load_tables(*generate(seed=5, scale=0.02), neo4j_store, label="before")
+    before = snapshot(neo4j_store)
+    repo = Path(__file__).resolve().parents[2]
+    with subprocess.Popen(
+        [sys.executable, "-c", _LOADER],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        seen = [child.stdout.readline() for _ in range(after_line)]
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        rest = child.stdout.read()
+        child.wait(timeout=30)
+    assert all(line.startswith("progress") for line in seen), seen
+    assert "finished" not in rest, "the load ended before the kill: not a mid-load point"
+    assert child.returncode == -signal.SIGKILL
+    neo4j_quiet()  # the server rolls the dead client's transaction back
+    after = snapshot(neo4j_store)
+    assert after[:3] == before[:3]
+    assert after[3].equals(before[3]) and after[4].equals(before[4])
