@@ -54,6 +54,12 @@ RETURN name + ' ' + versions[0] + ' ' + edition AS version
 """
 
 GET_DATA_VERSION: Final = "MATCH (m:MaillageMeta {key: 'store'}) RETURN m.data_version AS version"
+#: Takes the store's lock (the meta node's write lock) until the transaction ends. Loads take it
+#: first; reads of several statements take it too, because a Neo4j reader can otherwise see a
+#: committing load half applied. Writes nothing that changes (the key is set to itself).
+LOCK_STORE: Final = (
+    "MERGE (m:MaillageMeta {key: 'store'}) SET m.key = m.key RETURN m.data_version AS version"
+)
 SET_DATA_VERSION: Final = (
     "MERGE (m:MaillageMeta {key: 'store'}) SET m.data_version = $version RETURN m.data_version"
 )

@@ -27,8 +27,6 @@ from queries.store import (
 
 #: Rows per UNWIND statement; every batch of a load runs in one transaction.
 _BATCH = 10_000
-#: Reads of several statements retried when a write committed meanwhile.
-_CONSISTENT_READ_ATTEMPTS = 5
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -119,6 +117,7 @@ class Neo4jStore:
         version = uuid.uuid4().hex
 
         def write(tx: _Tx) -> None:
+            tx.run(cypher.LOCK_STORE).consume()  # readers wait: they see before or after
             done = 0
 
             def advance(rows: int) -> None:
@@ -251,6 +250,7 @@ class Neo4jStore:
         version = uuid.uuid4().hex
 
         def write(tx: _Tx) -> None:
+            tx.run(cypher.LOCK_STORE).consume()
             for batch in _batches(iter(rows)):
                 tx.run(cypher.WRITE_METRICS, rows=batch).consume()
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
@@ -297,25 +297,18 @@ class Neo4jStore:
     def _consistent(self, work: Callable[[_Tx], _T]) -> _T:
         """Run a read of several statements so that it sees no load half-way.
 
-        A load is one transaction, but Neo4j reads are read-committed per statement: a
-        load committing between two statements of a read would show its organizations
-        without its ties. The data version is read before and after; when a load or a
-        metrics write committed in between, the read runs again.
+        A load is one transaction, but Neo4j reads are read-committed: a reader can see a
+        committing load partly applied, or a load committing between two of its
+        statements. So the read first takes the store's lock, which every load holds from
+        its first statement to its end: the read waits for a running load, and a load
+        waits for the read.
         """
-        for _ in range(_CONSISTENT_READ_ATTEMPTS):
 
-            def checked(tx: _Tx) -> tuple[bool, _T]:
-                before = _version(tx)
-                result = work(tx)
-                return _version(tx) == before, result
+        def locked(tx: _Tx) -> _T:
+            tx.run(cypher.LOCK_STORE).consume()
+            return work(tx)
 
-            steady, result = self._read(checked)
-            if steady:
-                return result
-        raise StoreError(
-            "the store changed during every read attempt: loads are running back to back; "
-            "try again when they are done"
-        )
+        return self._run(locked, write=True)
 
     def _execute(self, work: Callable[[_Tx], _T]) -> _T:
         """Run ``work`` in one write transaction, once: a load is not worth retrying blindly
