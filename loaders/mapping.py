@@ -49,15 +49,13 @@ same list twice gives the same ids and changes nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import tomllib
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -67,8 +65,15 @@ import pandas as pd
 from loaders.countries import country_code, country_from_postal_code, resolve_country
 from loaders.places import infer_region, postal_code
 from loaders.problems import InvalidInput, Problem
-from loaders.tables import ORGANIZATIONS, TIES, RawRow, RawTable, canonical_header, unreadable
-from loaders.text import UndecodableText, decode, sniff_delimiter
+from loaders.tables import (
+    ORGANIZATIONS,
+    TIES,
+    RawRow,
+    RawTable,
+    canonical_header,
+    csv_records,
+    unreadable,
+)
 from loaders.validate import Validated, validate
 from maillage.vocabulary import ORGANIZATION_COLUMNS, fold, organization_type, tie_type
 from queries.store import LoadResult, Progress, Store, organizations_frame, ties_frame
@@ -403,26 +408,7 @@ def _records(path: Path, mapping: Mapping, label: str) -> list[tuple[int, list[s
         raw = path.read_bytes()
     except OSError as error:
         return unreadable(label, 0, f"cannot read the file: {error.strerror}")
-    try:
-        text, _ = decode(raw)
-    except UndecodableText as error:
-        return unreadable(label, 1, str(error))
-    if "\x00" in text:
-        return unreadable(label, 1, "binary content: this is not a CSV file")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        return list(_numbered(reader))
-    except csv.Error as error:
-        return unreadable(label, reader.line_num, f"broken CSV: {error}")
-
-
-def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    previous_end = 0
-    for record in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if record and any(cell.strip() for cell in record):
-            yield start, record
+    return csv_records(raw, label=label)
 
 
 def _xlsx_records(

@@ -95,6 +95,13 @@ def read_csv_table(path: Path, *, label: str | None = None) -> RawTable:
 
 def read_csv_bytes(raw: bytes, *, label: str) -> RawTable:
     """Read the bytes of one delimited text file (see :func:`read_csv_table`)."""
+    records = csv_records(raw, label=label)
+    return records if isinstance(records, RawTable) else _table_from_records(label, records)
+
+
+def csv_records(raw: bytes, *, label: str) -> list[tuple[int, list[str]]] | RawTable:
+    """The records of a delimited text file with the line each starts on (blank lines
+    skipped), or an unreadable table saying why."""
     try:
         text, _ = decode(raw)
     except UndecodableText as error:
@@ -103,10 +110,9 @@ def read_csv_bytes(raw: bytes, *, label: str) -> RawTable:
         return unreadable(label, 1, "binary content: this is not a CSV file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
-        records = list(_numbered(reader))
+        return list(_numbered(reader))
     except csv.Error as error:
         return unreadable(label, reader.line_num, f"broken CSV: {error}")
-    return _table_from_records(label, records)
 
 
 def read_xlsx_tables(path: Path) -> list[RawTable]:
