@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -433,52 +430,4 @@ def test_readers_see_a_load_whole_or_not_at_all(neo4j_store):
     assert (neo4j_store.info().organizations, neo4j_store.info().ties) == after
 
 
-_KILLED_LOADER = """
-import sys
-from queries.neo4j_store import Neo4jStore
-from queries.store import organizations_frame, ties_frame
-
-orgs = organizations_frame([
-    {"id": f"k{i:05d}", "name": f"K {i}", "type": "enterprise"} for i in range(15_000)
-])
-ties = ties_frame([
-    {"source": f"k{i % 15_000:05d}", "target": f"k{(i * 7 + 1) % 15_000:05d}",
-     "type": "partner", "since": f"{2000 + i // 15_000}-01-01"}
-    for i in range(60_000)
-])
-def progress(done, total):
-    print("progress", done, total, flush=True)
-with Neo4jStore.from_env() as store:
-    store.load(orgs, ties, progress=progress)
-print("finished", flush=True)
-"""
-
-
-@pytest.mark.slow
-def test_a_load_killed_midway_leaves_the_store_exactly_as_before(
-    neo4j_store, neo4j_quiet, neo4j_driver, neo4j_database
-):
-    neo4j_store.load(*small_graph())
-    before = neo4j_store.info()
-    before_graph = neo4j_store.read_graph(GraphQuery(audience="private"))
-    with subprocess.Popen(
-        [sys.executable, "-c", _KILLED_LOADER],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    ) as child:
-        assert child.stdout is not None
-        line = child.stdout.readline()  # the first batch is written, inside the transaction
-        time.sleep(0.5)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-    assert line.startswith("progress"), line
-    assert child.returncode == -signal.SIGKILL
-    neo4j_quiet()  # the server rolls the dead client's transaction back
-    assert neo4j_store.info() == before
-    after_graph = neo4j_store.read_graph(GraphQuery(audience="private"))
-    pd.testing.assert_frame_equal(after_graph[0], before_graph[0])
-    pd.testing.assert_frame_equal(after_graph[1], before_graph[1])
-    count = cypher_rows(neo4j_driver, neo4j_database, "MATCH (n) RETURN count(n) AS n")
-    assert count == [{"n": 6}]  # five organizations and the meta node, nothing staged
+# A load killed mid-way: tests/queries/test_neo4j_faults.py (SIGKILL at 10 seeded points).
