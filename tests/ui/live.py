@@ -39,10 +39,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, *, log: Path | None = None) -> Iterator[str]:
+def streamlit_server(
+    db: Path, *, log: Path | None = None, extra_environment: dict[str, str] | None = None
+) -> Iterator[str]:
     """Run the explorer on ``db``; yields its base URL; stops it (and only it) afterwards."""
     port = free_port()
-    environment = dict(os.environ, MAILLAGE_DB=str(db))
+    environment = dict(os.environ, MAILLAGE_DB=str(db), **(extra_environment or {}))
     environment.pop("NEO4J_URI", None)
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
