@@ -60,11 +60,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from loaders.commit import LoadOutcome, commit
 from loaders.countries import country_code, country_from_postal_code, resolve_country
 from loaders.places import infer_region, postal_code
-from loaders.problems import InvalidInput, Problem
+from loaders.problems import Problem
 from loaders.tables import (
     ORGANIZATIONS,
     TIES,
@@ -76,7 +75,7 @@ from loaders.tables import (
 )
 from loaders.validate import Validated, validate
 from maillage.vocabulary import ORGANIZATION_COLUMNS, fold, organization_type, tie_type
-from queries.store import LoadResult, Progress, Store, organizations_frame, ties_frame
+from queries.store import Progress, Store
 
 #: Mapped keys that are not contract columns but help: kept as properties, used for regions.
 HELPER_COLUMNS = ("postal_code", "address", "country_text")
@@ -309,14 +308,6 @@ def check_mapped(
     return validate([t for path in files for t in read_mapped(path, mapping)], known_ids=known)
 
 
-@dataclass(frozen=True)
-class MappedLoad:
-    """What :func:`load_mapped` wrote and the problems of rows it skipped."""
-
-    result: LoadResult
-    skipped: list[Problem]
-
-
 def load_mapped(
     paths: Path | Sequence[Path],
     mapping: Mapping,
@@ -324,21 +315,14 @@ def load_mapped(
     *,
     skip_invalid: bool = False,
     progress: Progress | None = None,
-) -> MappedLoad:
+) -> LoadOutcome:
     """Map, validate and load foreign files in one all-or-nothing write.
 
     Raises :class:`~loaders.problems.InvalidInput` (nothing written) on any problem unless
     ``skip_invalid``.
     """
     checked = check_mapped(paths, mapping, store)
-    if checked.problems and not (skip_invalid and checked.usable):
-        raise InvalidInput(checked.problems)
-    result = store.load(
-        organizations_frame(_frame(checked.organizations)),
-        ties_frame(_frame(checked.ties)),
-        progress=progress,
-    )
-    return MappedLoad(result=result, skipped=checked.problems)
+    return commit(checked, store, skip_invalid=skip_invalid, progress=progress)
 
 
 def unique_headers(headers: Sequence[str]) -> list[str]:
@@ -547,7 +531,3 @@ def _coordinate(text: str | None) -> float | None:
         return float(text.replace(",", "."))
     except ValueError:
         return None
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(rows) if rows else pd.DataFrame()

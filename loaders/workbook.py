@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from loaders.commit import LoadOutcome, commit
 from loaders.formats import (
     GRAPH_SUFFIXES,
     is_sea_standard,
@@ -17,7 +17,6 @@ from loaders.formats import (
 )
 from loaders.formats.kumu import is_kumu_workbook
 from loaders.formats.sea import first_row
-from loaders.problems import InvalidInput, Problem
 from loaders.tables import (
     RawTable,
     read_csv_table,
@@ -26,17 +25,9 @@ from loaders.tables import (
     unreadable,
 )
 from loaders.validate import Validated, validate
-from queries.store import LoadResult, Progress, Store, organizations_frame, ties_frame
+from queries.store import LoadResult, Progress, Store
 
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-
-
-@dataclass(frozen=True)
-class LoadOutcome:
-    """What a load wrote, and the problems of the rows it skipped (with ``skip_invalid``)."""
-
-    result: LoadResult
-    skipped: list[Problem]
 
 
 def read_tables(paths: Iterable[Path]) -> list[RawTable]:
@@ -88,14 +79,7 @@ def load_workbook(
     ``skip_invalid``, which loads the valid rows and returns the problems of the others.
     """
     checked = check_workbook(paths, store)
-    if checked.problems and not (skip_invalid and checked.usable):
-        raise InvalidInput(checked.problems)
-    result = store.load(
-        organizations_frame(_frame(checked.organizations)),
-        ties_frame(_frame(checked.ties)),
-        progress=progress,
-    )
-    return LoadOutcome(result=result, skipped=checked.problems)
+    return commit(checked, store, skip_invalid=skip_invalid, progress=progress)
 
 
 def load_tables(
@@ -113,17 +97,7 @@ def load_tables(
     ]
     tables[0].kind, tables[1].kind = "organizations", "ties"
     checked = validate(tables, known_ids=store.existing_ids)
-    if checked.problems:
-        raise InvalidInput(checked.problems)
-    return store.load(
-        organizations_frame(_frame(checked.organizations)),
-        ties_frame(_frame(checked.ties)),
-        progress=progress,
-    )
-
-
-def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    return commit(checked, store, progress=progress).result
 
 
 def _read_graph_file(path: Path) -> list[RawTable]:

@@ -1,0 +1,46 @@
+"""Write validated rows to a store in one all-or-nothing load, or refuse with every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from loaders.problems import InvalidInput, Problem
+from loaders.validate import Validated
+from queries.store import LoadResult, Progress, Store, organizations_frame, ties_frame
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What a load wrote, and the problems of the rows it skipped (with ``skip_invalid``)."""
+
+    result: LoadResult
+    skipped: list[Problem]
+
+
+def commit(
+    checked: Validated,
+    store: Store,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> LoadOutcome:
+    """Load the valid rows of ``checked`` in one write.
+
+    Raises :class:`InvalidInput` listing every problem (and writes nothing) unless
+    ``skip_invalid`` and every file was usable: then the valid rows are loaded and the
+    problems of the others are returned.
+    """
+    if checked.problems and not (skip_invalid and checked.usable):
+        raise InvalidInput(checked.problems)
+    result = store.load(
+        organizations_frame(_frame(checked.organizations)),
+        ties_frame(_frame(checked.ties)),
+        progress=progress,
+    )
+    return LoadOutcome(result=result, skipped=checked.problems)
+
+
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
