@@ -13,6 +13,7 @@ import streamlit as st
 
 from loaders import export as writers
 from loaders.duplicates import suggest_duplicates
+from loaders.formats.gexf import write_gexf
 from loaders.mapping import Mapping, MappingError, check_mapped, load_mapped, mapping_from_options
 from loaders.problems import InvalidInput
 from loaders.workbook import check_workbook, load_workbook
@@ -285,44 +286,25 @@ def _map_page() -> bytes:
     return page.encode("utf-8")
 
 
-columns = st.columns(5)
-columns[0].download_button(
-    t("data.export_csv"),
-    _written(lambda out: writers.write_csv_workbook(orgs, ties, out), "maillage"),
-    file_name="maillage-workbook.zip",
-    mime="application/zip",
-    on_click="ignore",
-    key="export.csv",
-)
-columns[1].download_button(
-    t("data.export_xlsx"),
-    _written(lambda out: writers.write_xlsx_workbook(orgs, ties, out), "maillage.xlsx"),
-    file_name="maillage.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
-    key="export.xlsx",
-)
-columns[2].download_button(
-    t("data.export_graphml"),
-    _written(lambda out: writers.write_graphml(orgs, ties, out), "maillage.graphml"),
-    file_name="maillage.graphml",
-    mime="application/xml",
-    on_click="ignore",
-    key="export.graphml",
-)
-columns[3].download_button(
-    t("data.export_json"),
-    _written(lambda out: writers.write_json(orgs, ties, out), "maillage.json"),
-    file_name="maillage.json",
-    mime="application/json",
-    on_click="ignore",
-    key="export.json",
-)
-columns[4].download_button(
-    t("data.export_html"),
-    _map_page,
-    file_name="maillage-map.html",
-    mime="text/html",
-    on_click="ignore",
-    key="export.html",
-)
+#: (format, label key, file name, MIME type, producer), in button order.
+EXPORTS: tuple[tuple[str, str, str, str, Callable[[], bytes]], ...] = (
+    ("csv", "data.export_csv", "maillage-workbook.zip", "application/zip",
+     _written(lambda out: writers.write_csv_workbook(orgs, ties, out), "maillage")),
+    ("xlsx", "data.export_xlsx", "maillage.xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     _written(lambda out: writers.write_xlsx_workbook(orgs, ties, out), "maillage.xlsx")),
+    ("graphml", "data.export_graphml", "maillage.graphml", "application/xml",
+     _written(lambda out: writers.write_graphml(orgs, ties, out), "maillage.graphml")),
+    ("gexf", "data.export_gexf", "maillage.gexf", "application/xml",
+     _written(lambda out: write_gexf(orgs, ties, out), "maillage.gexf")),
+    ("json", "data.export_json", "maillage.json", "application/json",
+     _written(lambda out: writers.write_json(orgs, ties, out), "maillage.json")),
+    ("html", "data.export_html", "maillage-map.html", "text/html", _map_page),
+)  # fmt: skip
+
+for column, (kind, label, file_name, mime, produce) in zip(
+    st.columns(len(EXPORTS)), EXPORTS, strict=True
+):
+    column.download_button(
+        t(label), produce, file_name=file_name, mime=mime, on_click="ignore", key=f"export.{kind}"
+    )
