@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import pandas as pd
 import typer
 
 from loaders.problems import InvalidInput
 from queries.store import GraphQuery, Progress, Store, StoreError
+
+if TYPE_CHECKING:
+    from maillage.analysis import View
 
 APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -115,7 +118,7 @@ def opened_store() -> Iterator[Store]:
         store.close()
 
 
-def fail(message: str, *, status: int) -> typer.Exit:
+def fail(message: str, *, status: int) -> NoReturn:
     """Print ``message`` on standard error and end with ``status``."""
     typer.echo(message, err=True)
     raise typer.Exit(status)
@@ -418,7 +421,9 @@ FormatOption = Annotated[Output | None, typer.Option("--format", help="table, cs
 LangOption = Annotated[str, typer.Option("--lang", help="Language of explanations: en or fr")]
 
 
-def view_for(store: Store, audience: Audience, as_of: str | None, *, weighted: bool = False):  # type: ignore[no-untyped-def]
+def view_for(
+    store: Store, audience: Audience, as_of: str | None, *, weighted: bool = False
+) -> View:
     """The graph the audience sees at the date (today by default)."""
     from maillage.analysis import read_view
 
@@ -426,7 +431,7 @@ def view_for(store: Store, audience: Audience, as_of: str | None, *, weighted: b
     return read_view(store, audience=audience.value, as_of=day, weighted=weighted)
 
 
-def lookup(view: Any, text: str) -> str:
+def lookup(view: View, text: str) -> str:
     """The id the user means, or exit 2 saying why."""
     from maillage.analysis import UnknownOrganization, resolve
 
@@ -434,7 +439,6 @@ def lookup(view: Any, text: str) -> str:
         return resolve(view.orgs, text)
     except UnknownOrganization as error:
         fail(str(error), status=2)
-        raise  # unreachable: fail() raised
 
 
 @cli.command()
@@ -666,12 +670,13 @@ def ego(
     """
     from graph.build import alliance_graph
     from graph.paths import ego_members
+    from maillage.analysis import UnknownOrganization, resolve
 
     day = parse_date(as_of) or dt.date.today()
     with opened_store() as store:
-        everyone = store.read_graph(GraphQuery(audience=audience.value, as_of=day, hops=0))[0]
-        from maillage.analysis import UnknownOrganization, resolve
-
+        # Names are resolved over the organizations alone (no ties): the read stays local.
+        only_organizations = GraphQuery(audience=audience.value, as_of=day, tie_types=())
+        everyone, _ = store.read_graph(only_organizations)
         try:
             focus = resolve(everyone, center)
         except UnknownOrganization as error:
@@ -700,7 +705,7 @@ def diff(
     """
     from graph.change import diff as compare
 
-    first, last = parse_date(start), parse_date(end)
+    first, last = parse_day(start), parse_day(end)
     with opened_store() as store:
         orgs, ties = store.read_graph(GraphQuery(audience=audience.value))
     change = compare(orgs, ties, start=first, end=last, by=by, top=top, seed=seed)
@@ -826,9 +831,12 @@ def run_app(port: int) -> None:
 
 
 def parse_date(text: str | None) -> dt.date | None:
-    """A date from ``YYYY-MM-DD`` (or ``YYYY``), for --as-of style options."""
-    if text is None:
-        return None
+    """A date from ``YYYY-MM-DD`` (or ``YYYY``, its last day), None for None."""
+    return None if text is None else parse_day(text)
+
+
+def parse_day(text: str) -> dt.date:
+    """A date from ``YYYY-MM-DD`` (or ``YYYY``, its last day), for --as-of style options."""
     try:
         if len(text) == 4 and text.isdigit():
             return dt.date(int(text), 12, 31)
