@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from graph import engine
@@ -52,18 +53,13 @@ def communities(
         G, weight="weight" if weighted else None, seed=seed, resolution=resolution
     )
     numbered = number_communities(G, parts)
+    nodes = engine.Indexed.of(G).nodes
+    labels = np.array([numbered[v] - 1 for v in nodes], dtype=np.int64)
     table = pd.DataFrame(
-        {"community": [numbered[v] for v in engine.Indexed.of(G).nodes]},
-        index=pd.Index(engine.Indexed.of(G).nodes, name="id", dtype=object),
-        dtype="int64",
+        {"community": labels + 1}, index=pd.Index(nodes, name="id", dtype=object), dtype="int64"
     )
-    quality = (
-        nx.community.modularity(
-            G, parts, weight="weight" if weighted else None, resolution=resolution
-        )
-        if G.number_of_edges()
-        else 0.0
-    )
+    weight = "weight" if weighted else None
+    quality = engine.modularity(G, labels, weight=weight, resolution=resolution)
     table.attrs.update(
         modularity=float(quality),
         communities=len(parts),

@@ -114,7 +114,6 @@ class _Features:
     def of(cls, G: nx.Graph, community: pd.Series | None, seed: int) -> _Features:
         index = engine.Indexed.of(G)
         A = engine.adjacency(G)
-        A.data[:] = 1.0
         degree = np.diff(A.indptr).astype(np.int64)
         weight = np.zeros(len(degree))
         hubs = degree >= 2

@@ -137,3 +137,24 @@ def test_sampled_closeness_is_close_and_says_so():
     assert sampled.loc[1001, "closeness"] == pytest.approx(exact.loc[1001, "closeness"])
     relative = (sampled["closeness"] - exact["closeness"]).abs() / exact["closeness"]
     assert relative.max() < 0.1
+
+
+def test_engine_conversion_follows_graph_changes():
+    # The engine keeps its conversion in NetworkX's cache, which adding or removing an
+    # edge empties: the next answer is for the changed graph, not the cached one.
+    G = nx.path_graph(6)
+    before = engine.betweenness(G)
+    assert before.tolist() == pytest.approx(list(nx.betweenness_centrality(G).values()))
+    G.add_edge(0, 5)
+    after = engine.betweenness(G)
+    expected = nx.betweenness_centrality(G)
+    assert after.tolist() == pytest.approx([expected[v] for v in sorted(G)])
+    assert after.tolist() != pytest.approx(before.tolist())
+    closeness = nx.closeness_centrality(G)
+    assert engine.closeness(G).tolist() == pytest.approx([closeness[v] for v in sorted(G)])
+
+
+def test_shared_adjacency_is_read_only():
+    A = engine.adjacency(nx.path_graph(3))
+    with pytest.raises(ValueError, match="read-only"):
+        A.data[0] = 5.0
