@@ -30,6 +30,7 @@ NetworKit and NetworkX.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,25 @@ from graph import kernels
 from graph.build import node_order
 
 _CACHE_KEY = "maillage.engine"
+
+#: One compiled kernel at a time (explorer sessions run in threads): each already uses
+#: every core, and Numba's fallback threading layer must not be entered twice at once.
+_KERNEL_LOCK = threading.Lock()
+
+
+def _run(kernel: Any, *args: Any) -> Any:
+    with _KERNEL_LOCK:
+        return kernel(*args)
+
+
+def _rows(A: sp.csr_array, index: type = np.int64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``indptr``, ``indices`` and ``data`` as fresh arrays of fixed types, so each kernel
+    is compiled for one signature only (the one :func:`warm_up` compiles)."""
+    return (
+        np.array(A.indptr, dtype=np.int64),
+        np.array(A.indices, dtype=index),
+        np.array(A.data, dtype=np.float64),
+    )
 
 
 def _cached(G: nx.Graph, key: Any, make: Any) -> Any:
@@ -193,14 +213,10 @@ def _sweep(
         return _cached(
             G, ("sweep", dependencies), lambda: _sweep(G, everyone, dependencies=dependencies)
         )
-    A = _simple(G)
-    return kernels.shortest_path_sweep(
-        A.indptr,
-        A.indices.astype(np.int32, copy=False),
-        sources.astype(np.int32),
-        dependencies,
-        numba.get_num_threads(),
-    )
+    indptr, indices, _ = _rows(_simple(G), np.int32)
+    sources = sources.astype(np.int32)
+    workers = numba.get_num_threads()
+    return _run(kernels.shortest_path_sweep, indptr, indices, sources, dependencies, workers)
 
 
 def betweenness(G: nx.Graph, *, samples: int | None = None, seed: int = 0) -> np.ndarray:
@@ -300,7 +316,7 @@ def eigenvector(
     if n == 0:
         return np.zeros(0)
     A = adjacency(G, weight=weight)
-    x, _ = kernels.eigenvector_iteration(A.indptr, A.indices, A.data, max_iter, tol)
+    x, _ = _run(kernels.eigenvector_iteration, *_rows(A), max_iter, tol)
     return np.asarray(x, dtype=float)
 
 
@@ -351,9 +367,7 @@ def structural_holes(
     ([0.3333, 1.0, 1.0, 1.0], [3.0, 1.0, 1.0, 1.0], 0.0)
     """
     A = _simple(G, weight=weight)
-    return kernels.structural_holes(
-        A.indptr, A.indices, A.data.astype(float), numba.get_num_threads()
-    )
+    return _run(kernels.structural_holes, *_rows(A), numba.get_num_threads())
 
 
 BROKERAGE_COLUMNS = kernels.BROKERAGE_COLUMNS
@@ -389,10 +403,10 @@ def brokerage_counts(G: nx.Graph, *, by: str = "type") -> np.ndarray:
     arcs.sort_indices()
     back = sp.csr_array(arcs.T)
     back.sort_indices()
+    out_ptr, out_idx, _ = _rows(arcs)
+    in_ptr, in_idx, _ = _rows(back)
     workers = numba.get_num_threads()
-    return kernels.brokerage_counts(
-        arcs.indptr, arcs.indices, back.indptr, back.indices, group, workers
-    )
+    return _run(kernels.brokerage_counts, out_ptr, out_idx, in_ptr, in_idx, group, workers)
 
 
 def communities(
