@@ -146,15 +146,56 @@ def _movers(
 ) -> pd.DataFrame:
     before = _measures(G_before, seed, samples)
     after = _measures(G_after, seed, samples)
+    names = {v: G_after.nodes[v].get("name") for v in after.index}
+    names.update({v: G_before.nodes[v].get("name") for v in before.index if v not in names})
+    return movers(
+        before.assign(name=pd.Series(names)), after.assign(name=pd.Series(names)), by=by, top=top
+    )
+
+
+def movers(before: pd.DataFrame, after: pd.DataFrame, *, by: str, top: int) -> pd.DataFrame:
+    """The organizations whose ``by`` measure changed most between two metric tables.
+
+    Parameters
+    ----------
+    before, after : DataFrame
+        Indexed by organization id, with the columns of :data:`MOVER_METRICS` present in
+        either (such as :func:`graph.metrics.metrics` tables at two dates) and optionally
+        ``name``. An organization missing at one date has NaN there.
+    by : str
+        The column whose absolute change ranks the rows (NaN changes rank last).
+    top : int
+        How many rows.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by id: ``name`` (from ``after``, else ``before``), then for each metric
+        ``<metric>_before``, ``<metric>_after`` and ``<metric>_change``; largest absolute
+        change of ``by`` first, ties by id order.
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"degree": [1, 2]}, index=["a", "b"])
+    >>> after = pd.DataFrame({"degree": [4, 2, 1]}, index=["a", "b", "c"])
+    >>> movers(before, after, by="degree", top=2)[["degree_before", "degree_after"]]
+       degree_before  degree_after
+    a            1.0             4
+    b            2.0             2
+    """
     nodes = node_order(set(before.index) | set(after.index))
     before, after = before.reindex(nodes), after.reindex(nodes)
     table = pd.DataFrame(index=pd.Index(nodes, dtype=object))
-    table["name"] = [G_after.nodes[v].get("name") for v in nodes]
+    if "name" in after or "name" in before:
+        blank = pd.Series(None, index=table.index, dtype=object)
+        named_after, named_before = after.get("name", blank), before.get("name", blank)
+        table["name"] = named_after.where(named_after.notna(), named_before)
     for metric in MOVER_METRICS:
-        table[f"{metric}_before"] = before[metric]
-        table[f"{metric}_after"] = after[metric]
-        table[f"{metric}_change"] = after[metric] - before[metric]
-    magnitude = table[f"{by}_change"].abs()
+        if metric in before or metric in after:
+            table[f"{metric}_before"] = before.get(metric)
+            table[f"{metric}_after"] = after.get(metric)
+            table[f"{metric}_change"] = table[f"{metric}_after"] - table[f"{metric}_before"]
+    magnitude = table[f"{by}_change"].abs().fillna(-1.0)
     rank = np.arange(len(nodes))
     order = np.lexsort((rank, -magnitude.to_numpy()))
     return table.iloc[order[:top]]

@@ -89,6 +89,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "overview.changes": "Ce qui a changé depuis un an",
         "overview.gained": "Liens gagnés",
         "overview.lost": "Liens perdus",
+        "overview.movers": "Qui a le plus changé de position (intermédiarité)",
+        "overview.movers_help": "Calcule aussi le réseau d'il y a un an : quelques secondes.",
+        "overview.a_year_ago": "Il y a un an",
+        "overview.now": "Maintenant",
+        "overview.change": "Écart",
         "map.legend": "Légende",
         "map.capped": (
             "{shown} organisations affichées sur {total} (les plus importantes selon "
@@ -289,6 +294,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "overview.changes": "What changed over the last year",
         "overview.gained": "Ties gained",
         "overview.lost": "Ties lost",
+        "overview.movers": "Who moved most (betweenness)",
+        "overview.movers_help": "Also computes the network as it was a year ago: a few seconds.",
+        "overview.a_year_ago": "A year ago",
+        "overview.now": "Now",
+        "overview.change": "Change",
         "map.legend": "Legend",
         "map.capped": (
             "Showing {shown} of {total} organizations (the most important by "

@@ -158,6 +158,36 @@ def test_overview_has_tables_one_click_away(app):
     assert app.dataframe, "tables are rendered in their tabs"
 
 
+def test_overview_shows_who_moved_most_when_asked(app, demo_db):
+    import datetime as dt
+
+    from graph.build import alliance_graph
+    from graph.centrality import centrality
+    from queries.sqlite_store import SQLiteStore
+    from queries.store import GraphQuery
+
+    opened(app, "overview", lang="en")
+    tables = len(app.dataframe)
+    app.toggle(key="overview.movers").set_value(True).run()
+    assert not app.exception, app.exception
+    assert len(app.dataframe) == tables + 1
+    moved = next(d.value for d in app.dataframe if "A year ago" in d.value.columns)
+    assert len(moved) == 10
+    # The first row is the largest change of betweenness over the year, recomputed here
+    # from what the public audience sees at both dates.
+    today = dt.date.today()
+    with SQLiteStore.at(demo_db) as store:
+        seen = [
+            store.read_graph(GraphQuery(audience="public", as_of=day))
+            for day in (today, today - dt.timedelta(days=365))
+        ]
+    now, then = (centrality(alliance_graph(*frames))["betweenness"] for frames in seen)
+    change = (now - then.reindex(now.index)).abs().dropna()
+    names = seen[0][0].set_index("id")["name"]
+    assert moved["Name"].iloc[0] == names[change.idxmax()]
+    assert moved["Change"].abs().iloc[0] == pytest.approx(change.max(), abs=1e-4)
+
+
 def test_audience_above_public_needs_a_password(app, monkeypatch):
     from maillage.auth import hash_password
 

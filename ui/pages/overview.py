@@ -155,6 +155,30 @@ with right:
                 hide_index=True,
                 width="stretch",
             )
+    # Movers need the network as it was a year ago: computed only when asked for.
+    if st.toggle(t("overview.movers"), key="overview.movers", help=t("overview.movers_help")):
+        try:
+            moved = data.planned("graph.change", "movers")(
+                data.metrics(version, audience, year_ago),
+                data.metrics(version, audience, today),
+                by="betweenness",
+                top=10,
+            )
+        except data.Pending as error:
+            pending(error)
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("common.name"): moved["name"],
+                        t("overview.a_year_ago"): moved["betweenness_before"].round(4),
+                        t("overview.now"): moved["betweenness_after"].round(4),
+                        t("overview.change"): moved["betweenness_change"].round(4),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 try:
     measures = data.metrics(version, audience, as_of)
