@@ -66,6 +66,9 @@ def _audience_box() -> None:
 
 def render() -> None:
     """Draw the shared sidebar and the audience banner of the page."""
+    # The store line's place comes first, so it stays put when the unlock form comes and
+    # goes (no stale copy); it is written once the language is known.
+    store_line = st.sidebar.empty()
     st.sidebar.radio(
         t("sidebar.language"),
         LANGUAGES,
@@ -74,6 +77,8 @@ def render() -> None:
         horizontal=True,
     )
     state.keep("lang")
+    info = data.store_info()
+    store_line.caption(t("sidebar.store", backend=info.backend, version=info.data_version[:8]))
     _audience_box()
     chosen = state.get("as_of")
     day = data.as_of_date(chosen)
@@ -89,6 +94,4 @@ def render() -> None:
             key="as_of_date",
         )
         state.view()["as_of"] = picked.isoformat() if isinstance(picked, dt.date) else ""
-    info = data.store_info()
-    st.sidebar.caption(t("sidebar.store", backend=info.backend, version=info.data_version[:8]))
     st.caption("🔒 " + t("audience.in_force", audience=t(f"audience.{audience()}")))

@@ -65,6 +65,8 @@ def test_language_switch_changes_labels(app):
     assert app.title[0].value == "Overview"
     assert "Organizations" in [m.label for m in app.metric]
     assert app.query_params["lang"] == "en"
+    store_lines = [c.value for c in app.sidebar.caption if "embedded" in c.value]
+    assert len(store_lines) == 1 and store_lines[0].startswith("Store: embedded")
 
 
 def test_numbers_are_written_in_french_by_default(app):
