@@ -110,12 +110,13 @@ any(k IN keys(p) WHERE coalesce({e}[k] <> p[k], ({e}[k] IS NULL) <> (p[k] IS NUL
 
 def _create_organizations(label: str) -> LiteralString:
     # Organizations the transaction has just seen missing: a plain CREATE (the unique
-    # constraint on Organization.id still guards against a duplicate).
+    # constraint on Organization.id still guards against a duplicate), returning the
+    # element ids of the new nodes, so that the ties reach them without an index seek.
+    # The two collects see the rows in the same order.
     return f"""
 UNWIND $rows AS row
-CREATE (o:Organization:{label})
-SET o = {_ORGANIZATION_MAP}, o.id = row[0]
-RETURN count(*) AS written
+CREATE (o:Organization:{label} {{id: row[0], {_ORGANIZATION_MAP[1:]})
+RETURN collect(row[0]) AS ids, collect(elementId(o)) AS nodes
 """
 
 
@@ -136,6 +137,15 @@ RETURN count(*) AS written
 """
 
 
+# Ties name their ends by element id (``elementId``, from ``NODES_BY_ID`` or the creating
+# statement, in the same transaction): a NodeByElementIdSeek costs less than a seek in
+# the id index, which must also consult the transaction's own index changes.
+_TIE_ENDS: Final = """
+MATCH (s:Organization) WHERE elementId(s) = row[0]
+MATCH (t:Organization) WHERE elementId(t) = row[1]
+""".strip()
+
+
 def _upsert_ties(relationship: str) -> LiteralString:
     # A tie is (source, target, type, since): since_key is '' when since is missing, so
     # two ties without a date compare equal, as in the embedded store. No MERGE: it locks
@@ -145,8 +155,7 @@ def _upsert_ties(relationship: str) -> LiteralString:
     # each identity once per load, so two rows never create the same tie.
     return f"""
 UNWIND $rows AS row
-MATCH (s:Organization {{id: row[0]}}) USING INDEX SEEK s:Organization(id)
-MATCH (t:Organization {{id: row[1]}}) USING INDEX SEEK t:Organization(id)
+{_TIE_ENDS}
 OPTIONAL MATCH (s)-[r:{relationship} {{since_key: row[2]}}]->(t)
 WITH s, t, r, {_TIE_MAP} AS p
 CALL (s, t, r, p) {{
@@ -166,16 +175,14 @@ def _create_ties(relationship: str) -> LiteralString:
     # Ties with an end this load creates cannot exist yet: no lookup, no Eager.
     return f"""
 UNWIND $rows AS row
-MATCH (s:Organization {{id: row[0]}}) USING INDEX SEEK s:Organization(id)
-MATCH (t:Organization {{id: row[1]}}) USING INDEX SEEK t:Organization(id)
-CREATE (s)-[r:{relationship}]->(t)
-SET r = {_TIE_MAP}
+{_TIE_ENDS}
+CREATE (s)-[r:{relationship} {_TIE_MAP}]->(t)
 RETURN count(*) AS written
 """
 
 
 #: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
-#: organizations not in the store yet.
+#: organizations not in the store yet; returns ``ids`` and their ``nodes`` (element ids).
 CREATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
     org_type: _create_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
@@ -184,7 +191,8 @@ CREATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
 UPDATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
     org_type: _update_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
-#: Per tie type; parameter ``rows``: ``[source, target, since_key, *TIE_PROPERTIES]`` lists.
+#: Per tie type; parameter ``rows``: ``[source, target, since_key, *TIE_PROPERTIES]`` lists,
+#: the ends as element ids. Returns ``written``: rows whose two ends were found.
 UPSERT_TIES: Final[Mapping[str, LiteralString]] = {
     tie_type: _upsert_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
 }
@@ -205,6 +213,14 @@ EXISTING_IDS: Final = """
 UNWIND $ids AS id
 MATCH (o:Organization {id: id}) USING INDEX SEEK o:Organization(id)
 RETURN DISTINCT o.id AS id
+"""
+
+#: Parameter ``ids``: those in the store as ``ids`` and their ``nodes`` (element ids, valid
+#: in this transaction), in one record.
+NODES_BY_ID: Final = """
+UNWIND $ids AS id
+MATCH (o:Organization {id: id}) USING INDEX SEEK o:Organization(id)
+RETURN collect(id) AS ids, collect(elementId(o)) AS nodes
 """
 
 COUNT_ORGANIZATIONS_BY_TYPE: Final = """

@@ -113,6 +113,9 @@ class Neo4jStore:
         tie_rows = _tie_rows(
             ties[~keys.duplicated(["source", "target", "type", "_since"], keep="last")]
         )
+        # Every end a tie names must be an organization after the load: checked below,
+        # against the store, before anything is written.
+        ends = set(ties["source"]) | set(ties["target"])
         total = len(orgs) + len(ties)
         version = uuid.uuid4().hex
 
@@ -130,38 +133,67 @@ class Neo4jStore:
                 tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
             # Which organizations exist decides, in this transaction, between a plain CREATE
             # and an update that writes only what changed; a tie with an end created here
-            # is new too.
-            ids = [row[0] for _, rows in org_rows for row in rows]
-            present = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=ids)} if ids else set()
+            # is new too. Ties reach their ends by element id: ``nodes`` maps every
+            # organization id the load touches to its node.
+            ids = {row[0] for _, rows in org_rows for row in rows}
+            nodes: dict[str, str] = {}
+            if ids or ends:
+                found = tx.run(cypher.NODES_BY_ID, ids=sorted(ids | ends)).single(strict=True)
+                nodes.update(zip(found["ids"], found["nodes"], strict=True))
+            present = set(nodes)
+            unknown = sorted(ends - present - ids)
+            if unknown:
+                raise _unknown_ends(unknown)
+
+            def counted(rows: int) -> Callable[[neo4j.Record], None]:
+                return lambda _: advance(rows)
+
+            def created_nodes(rows: int) -> Callable[[neo4j.Record], None]:
+                def settle(record: neo4j.Record) -> None:
+                    nodes.update(zip(record["ids"], record["nodes"], strict=True))
+                    advance(rows)
+
+                return settle
+
+            statements = _Pipeline(tx)
             for org_type, rows in org_rows:
                 new = [row for row in rows if row[0] not in present]
                 old = [row for row in rows if row[0] in present]
-                for statement, part in (
-                    (cypher.CREATE_ORGANIZATIONS[org_type], new),
-                    (cypher.UPDATE_ORGANIZATIONS[org_type], old),
-                ):
-                    for batch in _batches(part):
-                        tx.run(statement, rows=batch).consume()
-                        advance(len(batch))
-            created = {row[0] for _, rows in org_rows for row in rows} - present
+                for batch in _batches(new):
+                    statements.send(
+                        cypher.CREATE_ORGANIZATIONS[org_type], batch, created_nodes(len(batch))
+                    )
+                for batch in _batches(old):
+                    statements.send(
+                        cypher.UPDATE_ORGANIZATIONS[org_type], batch, counted(len(batch))
+                    )
+            statements.finish()  # the ties need the element ids of the new organizations
+            created = ids - present
+
+            def checked(batch: list[list[Any]]) -> Callable[[neo4j.Record], None]:
+                def settle(record: neo4j.Record) -> None:
+                    if record["written"] < len(batch):
+                        # An end vanished since it was looked up (a writer outside
+                        # Maillage): refuse the whole load.
+                        wanted = sorted({r[0] for r in batch} | {r[1] for r in batch})
+                        gone = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=wanted)]
+                        raise _unknown_ends(sorted(gone))
+                    advance(len(batch))
+
+                return settle
+
             for tie_type, rows in tie_rows:
                 fresh = [row for row in rows if row[0] in created or row[1] in created]
                 known = [row for row in rows if row[0] not in created and row[1] not in created]
-                for statement, batch in (
-                    *((cypher.CREATE_TIES[tie_type], batch) for batch in _batches(fresh)),
-                    *((cypher.UPSERT_TIES[tie_type], batch) for batch in _batches(known)),
+                for statement, part in (
+                    (cypher.CREATE_TIES[tie_type], fresh),
+                    (cypher.UPSERT_TIES[tie_type], known),
                 ):
-                    written = tx.run(statement, rows=batch).single(strict=True)["written"]
-                    if written < len(batch):
-                        # A tie whose end is not an organization: refuse the whole load.
-                        ends = sorted({r[0] for r in batch} | {r[1] for r in batch})
-                        missing = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=ends)]
-                        shown = ", ".join(repr(i) for i in sorted(missing)[:5])
-                        raise StoreError(
-                            "load refused, nothing written: ties name unknown organizations "
-                            f"{shown}"
-                        )
-                    advance(len(batch))
+                    for batch in _batches(part):
+                        # Ends as element ids, converted while the batch before runs.
+                        reaching = [[nodes[row[0]], nodes[row[1]], *row[2:]] for row in batch]
+                        statements.send(statement, reaching, checked(batch))
+            statements.finish()
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
 
         self._execute(write)
@@ -352,6 +384,43 @@ class Neo4jStore:
         except DriverError as error:
             what = "write failed, nothing written" if write else "read failed"
             raise StoreError(f"{what}: {error}") from error
+
+
+class _Pipeline:
+    """Statements of one write transaction, sent without waiting for each one's result.
+
+    ``run`` returns once the server has taken a statement, that is once the statement
+    before it has finished: the client converts and packs the next batch while the server
+    writes the last one. Each result is settled (checked, counted) when the statement
+    after it is sent, or at ``finish``; an error there refuses the whole transaction.
+    """
+
+    def __init__(self, tx: _Tx) -> None:
+        self._tx = tx
+        self._pending: list[tuple[neo4j.Result, Callable[[neo4j.Record], None]]] = []
+
+    def send(
+        self,
+        statement: LiteralString,
+        rows: list[list[Any]],
+        settle: Callable[[neo4j.Record], None],
+    ) -> None:
+        self._pending.append((self._tx.run(statement, rows=rows), settle))
+        while len(self._pending) > 1:
+            self._settle_first()
+
+    def finish(self) -> None:
+        while self._pending:
+            self._settle_first()
+
+    def _settle_first(self) -> None:
+        result, settle = self._pending.pop(0)
+        settle(result.single(strict=True))
+
+
+def _unknown_ends(ids: list[str]) -> StoreError:
+    shown = ", ".join(repr(i) for i in ids[:5])
+    return StoreError(f"load refused, nothing written: ties name unknown organizations {shown}")
 
 
 def _version(tx: _Tx) -> str:

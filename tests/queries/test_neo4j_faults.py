@@ -140,7 +140,7 @@ orgs = organizations_frame([
 ties = ties_frame([
     {"source": f"k{i % 15_000:05d}", "target": f"k{(i * 7 + 1) % 15_000:05d}",
      "type": "partner", "since": f"{2000 + i // 15_000}-01-01"}
-    for i in range(60_000)
+    for i in range(150_000)
 ])
 def progress(done, total):
     print("progress", done, total, flush=True)
@@ -149,6 +149,10 @@ with Neo4jStore.from_env() as store:
 print("finished", flush=True)
 """
 
+#: Rows the child loads: 2 progress lines of organizations, then 15 of ties (batches of 10,000).
+#: Enough that the latest kill point (line 6, then 0.3 s) falls with most batches still to
+#: write: a kill after the last line may hit the commit, which then completes the load.
+_LOADED = 15_000 + 150_000
 #: Ten kill points, drawn once with a fixed seed: (progress line to wait for, extra delay).
 _KILL_POINTS = [
     (1 + int(random.Random(2026 + k).random() * 6), random.Random(k).random() * 0.3)
@@ -179,6 +183,7 @@ def test_a_load_killed_at_a_random_point_changes_nothing(
         child.wait(timeout=30)
     assert all(line.startswith("progress") for line in seen), seen
     assert "finished" not in rest, "the load ended before the kill: not a mid-load point"
+    assert f"progress {_LOADED} {_LOADED}" not in rest, "killed while committing, not mid-load"
     assert child.returncode == -signal.SIGKILL
     neo4j_quiet()  # the server rolls the dead client's transaction back
     after = snapshot(neo4j_store)
