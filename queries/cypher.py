@@ -8,6 +8,7 @@ plain identifier first.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Final, LiteralString
@@ -237,7 +238,8 @@ ORDER BY relationship
 
 # The filters of a graph query. Parameters: levels (visibilities the audience sees), types
 # and regions (lists or null), relationships (the tie types asked, as relationship types),
-# as_of (ISO date or null: ISO dates compare as text).
+# as_of (ISO date or null: ISO dates compare as text). ``{p}`` holds the tie's properties:
+# the relationship itself, or the map ``properties(r)`` when all of them are read anyway.
 _ORGANIZATION_SEEN: Final = """
     {o}.visibility IN $levels
     AND ($types IS NULL OR {o}.type IN $types)
@@ -245,15 +247,17 @@ _ORGANIZATION_SEEN: Final = """
 """.strip()
 _TIE_SEEN: Final = """
     type(r) IN $relationships
-    AND r.visibility IN $levels
-    AND ($as_of IS NULL OR ((r.since IS NULL OR r.since <= $as_of)
-                            AND (r.until IS NULL OR r.until >= $as_of)))
+    AND {p}.visibility IN $levels
+    AND ($as_of IS NULL OR (({p}.since IS NULL OR {p}.since <= $as_of)
+                            AND ({p}.until IS NULL OR {p}.until >= $as_of)))
 """.strip()
 
 #: The values of one organization a read returns, in order (``properties`` is the JSON
-#: text of the extra columns).
-ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties")
+#: text of the extra columns, ``node`` the node's element id).
+ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties", "node")
 #: The values of one tie a read returns, in order (``relationship`` is the Neo4j type).
+#: ``source`` and ``target`` are the element ids of its ends, as in the organizations'
+#: ``node``: reading each end's ``id`` property cost a tenth of an ego read.
 TIE_READ: Final = (
     "source",
     "target",
@@ -262,14 +266,15 @@ TIE_READ: Final = (
     "properties",
 )
 _READ_EXPRESSIONS: Final = {
-    "source": "s.id",
-    "target": "t.id",
+    "node": "elementId(o)",
+    "source": "elementId(s)",
+    "target": "elementId(t)",
     "relationship": "type(r)",
 }
 
 
 def _read_list(columns: tuple[str, ...], element: str) -> str:
-    """A Cypher list of an element's values, e.g. ``[o.id, o.name, ...]``."""
+    """A Cypher list of an element's values, e.g. ``[p.id, p.name, ...]``."""
     values = []
     for column in columns:
         name = "properties_json" if column == "properties" else _identifier(column)
@@ -278,9 +283,11 @@ def _read_list(columns: tuple[str, ...], element: str) -> str:
 
 
 # Reads return one record of lists, not one record per row: the driver's per-record work
-# (a Bolt message, a Record, its conversion) costs more than the values themselves.
-_ORGANIZATION_LIST: Final = _read_list(ORGANIZATION_READ, "o")
-_TIE_LIST: Final = _read_list(TIE_READ, "r")
+# (a Bolt message, a Record, its conversion) costs more than the values themselves. The
+# values come from ``p = properties(o)``: reading the properties one by one walks the
+# node's property chain again for each of them (PROFILE: most of an ego read's time).
+_ORGANIZATION_LIST: Final = _read_list(ORGANIZATION_READ, "p")
+_TIE_LIST: Final = _read_list(TIE_READ, "p")
 
 #: The whole graph a query sees: ``organizations`` and ``ties`` as lists of value lists
 #: (a tie is seen when it and both its ends pass the filters).
@@ -288,57 +295,71 @@ SELECT_GRAPH: Final[LiteralString] = f"""
 CALL () {{
     MATCH (o:Organization)
     WHERE {_ORGANIZATION_SEEN.format(o="o")}
+    WITH o, properties(o) AS p
     RETURN collect({_ORGANIZATION_LIST}) AS organizations
 }}
 CALL () {{
     MATCH (s:Organization)-[r:{_ANY_TIE}]->(t:Organization)
-    WHERE {_TIE_SEEN}
+    WHERE {_TIE_SEEN.format(p="r")}
       AND {_ORGANIZATION_SEEN.format(o="s")}
       AND {_ORGANIZATION_SEEN.format(o="t")}
+    WITH s, t, r, properties(r) AS p
     RETURN collect({_TIE_LIST}) AS ties
 }}
 RETURN organizations, ties
 """
 
-#: The focus, if the query sees it. Parameter ``focus``.
-SEEN_FOCUS: Final[LiteralString] = f"""
-MATCH (o:Organization {{id: $focus}})
-WHERE {_ORGANIZATION_SEEN.format(o="o")}
-RETURN o.id AS id
+# An ego network in one statement: the focus (if the query sees it), then one
+# breadth-first step per hop over the ties the query sees, in either direction, holding
+# the nodes themselves (no id is read or sent back and forth), then the organizations
+# reached and the ties among them, as in ``SELECT_GRAPH``. ``IN`` on a list of nodes is a
+# hash lookup. Parameter ``focus``.
+_EGO_FOCUS: Final = f"""
+OPTIONAL MATCH (focus:Organization {{id: $focus}}) USING INDEX SEEK focus:Organization(id)
+WHERE {_ORGANIZATION_SEEN.format(o="focus")}
+WITH [o IN [focus] WHERE o IS NOT NULL] AS reached
+WITH reached, reached AS frontier
 """
-
-#: One breadth-first step of an ego network over the ties the query sees, in either
-#: direction. Parameter ``frontier``: ids reached at the last step; returns ``ids``.
-NEXT_HOP: Final[LiteralString] = f"""
-UNWIND $frontier AS id
-MATCH (s:Organization {{id: id}})-[r:{_ANY_TIE}]-(o:Organization)
-USING INDEX SEEK s:Organization(id)
-WHERE {_TIE_SEEN}
-  AND {_ORGANIZATION_SEEN.format(o="o")}
-RETURN collect(DISTINCT o.id) AS ids
+_EGO_HOP: Final = f"""
+CALL (reached, frontier) {{
+    UNWIND frontier AS s
+    MATCH (s)-[r:{_ANY_TIE}]-(o:Organization)
+    WHERE {_TIE_SEEN.format(p="r")}
+      AND NOT o IN reached
+      AND {_ORGANIZATION_SEEN.format(o="o")}
+    RETURN collect(DISTINCT o) AS next
+}}
+WITH reached + next AS reached, next AS frontier
 """
-
-#: The organizations ``ids`` (already known to be seen) and the ties the query sees among
-#: them, as in ``SELECT_GRAPH``. The ties are filtered on the server: a hub's neighbourhood
-#: has three times as many ties leaving it as inside it. ``toString`` keeps the planner
-#: from turning ``IN $ids`` into one index seek per id for every tie (``IN`` on a list
-#: parameter is a hash lookup).
-SELECT_EGO: Final[LiteralString] = f"""
-CALL () {{
-    UNWIND $ids AS id
-    MATCH (o:Organization {{id: id}}) USING INDEX SEEK o:Organization(id)
+_EGO_SELECT: Final = f"""
+CALL (reached) {{
+    UNWIND reached AS o
+    WITH o, properties(o) AS p
     RETURN collect({_ORGANIZATION_LIST}) AS organizations
 }}
-CALL () {{
-    UNWIND $ids AS id
-    MATCH (s:Organization {{id: id}})-[r:{_ANY_TIE}]->(t:Organization)
-    USING INDEX SEEK s:Organization(id)
-    WHERE toString(t.id) IN $ids
-      AND {_TIE_SEEN}
+CALL (reached) {{
+    UNWIND reached AS s
+    MATCH (s)-[r:{_ANY_TIE}]->(t)
+    WHERE t IN reached
+    WITH s, t, r, properties(r) AS p
+    WHERE {_TIE_SEEN.format(p="p")}
     RETURN collect({_TIE_LIST}) AS ties
 }}
 RETURN organizations, ties
 """
+
+
+@functools.cache
+def ego_network(hops: int) -> LiteralString:
+    """The organizations within ``hops`` ties of ``$focus`` and the ties among them.
+
+    The statement repeats one fixed step ``hops`` times (Cypher has no loop); the number
+    of hops shapes the statement, every value stays a parameter.
+    """
+    if not isinstance(hops, int) or hops < 0:
+        raise ValueError(f"hops must be a whole number, zero or more, not {hops!r}")
+    return _EGO_FOCUS + _EGO_HOP * hops + _EGO_SELECT
+
 
 #: Parameter ``rows``: ``{id, metrics}`` with metric names already prefixed. The metrics
 #: written before are removed first, so a node holds the last write only.

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, LiteralString, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
+from typing import Any, Final, LiteralString, TypeVar
 
 import neo4j
+import numpy as np
 import pandas as pd
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from maillage.vocabulary import TIE_COLUMNS
 from queries import cypher
 from queries.store import (
+    INTEGER_COLUMNS,
+    REAL_COLUMNS,
     GraphQuery,
     LoadResult,
     Progress,
@@ -242,29 +250,20 @@ class Neo4jStore:
             "as_of": query.as_of_text,
         }
 
-        def whole(tx: _Tx) -> tuple[list[list[Any]], list[list[Any]]]:
-            record = tx.run(cypher.SELECT_GRAPH, parameters).single(strict=True)
+        if query.focus is None:
+            statement = cypher.SELECT_GRAPH
+        else:
+            statement = cypher.ego_network(query.hops)
+            parameters["focus"] = str(query.focus)
+
+        def read(tx: _Tx) -> tuple[list[list[Any]], list[list[Any]]]:
+            record = tx.run(statement, parameters).single(strict=True)
             return record["organizations"], record["ties"]
 
-        def ego(tx: _Tx) -> tuple[list[list[Any]], list[list[Any]]]:
-            if tx.run(cypher.SEEN_FOCUS, parameters, focus=query.focus).single() is None:
-                return [], []
-            reached = {str(query.focus)}
-            frontier = [str(query.focus)]
-            for _ in range(query.hops):
-                if not frontier:
-                    break
-                step = tx.run(cypher.NEXT_HOP, parameters, frontier=frontier).single(strict=True)
-                frontier = sorted(set(step["ids"]) - reached)
-                reached.update(frontier)
-            record = tx.run(cypher.SELECT_EGO, parameters, ids=sorted(reached)).single(strict=True)
-            return record["organizations"], record["ties"]
-
-        org_rows, tie_rows = self._consistent(whole if query.focus is None else ego)
-        orgs = pd.DataFrame(org_rows, columns=list(cypher.ORGANIZATION_READ))
-        ties = pd.DataFrame(tie_rows, columns=list(cypher.TIE_READ))
-        ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
-        return organizations_frame(orgs), ties_frame(ties.drop(columns="relationship"))
+        with _collector_paused():
+            org_rows, tie_rows = self._consistent(read)
+            ids = {row[-1]: row[0] for row in org_rows}  # element id to organization id
+            return _organizations_read(org_rows), _ties_read(tie_rows, ids)
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         """Store each metric column as organization property ``maillage_<column>``.
@@ -423,6 +422,26 @@ def _unknown_ends(ids: list[str]) -> StoreError:
     return StoreError(f"load refused, nothing written: ties name unknown organizations {shown}")
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a read's rows are unpacked and shaped.
+
+    The driver unpacks a read into one list per row (thousands around a hub, a hundred
+    thousand for the whole graph), all alive until the frames are built. Each collection
+    that runs meanwhile scans them and moves them to an older generation, which in turn
+    sets off full collections of the whole process: in ``bench/load.py`` 200 ego reads
+    set off 860 ms of them, 30-90 ms each, which made the p95. The rows hold no reference
+    cycles; reference counting frees them when the read ends.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _version(tx: _Tx) -> str:
     record = tx.run(cypher.GET_DATA_VERSION).single()
     return "empty" if record is None or record["version"] is None else str(record["version"])
@@ -464,6 +483,145 @@ def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list
     for kind, row in zip(types.tolist(), rows, strict=True):
         groups.setdefault(str(kind), []).append(row)
     return sorted(groups.items())
+
+
+# Reading: rows come back from Neo4j as lists of plain values in the order of
+# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``. What the store wrote is already
+# canonical, so the frames are built column by column and sorted in Python: the general
+# ``organizations_frame`` and ``ties_frame`` (pandas operations per column) took 30 ms of an
+# ego read around a hub, against 8 ms this way. A value the store would not have written
+# (a property set by hand in Neo4j Browser, say) sends the rows down the general path.
+
+#: The largest integer a float holds exactly: the general path goes through floats.
+_EXACT_INT = 2**53
+_TEXT: Final[frozenset[type]] = frozenset({str, type(None)})
+_WHOLE: Final[frozenset[type]] = frozenset({int, type(None)})
+_REAL: Final[frozenset[type]] = frozenset({float, int, type(None)})
+_ORGANIZATION_TEXT: Final = tuple(
+    c for c in cypher.ORGANIZATION_READ[:-1] if c not in INTEGER_COLUMNS + REAL_COLUMNS
+)
+
+
+def _organizations_read(rows: list[list[Any]]) -> pd.DataFrame:
+    """Organizations read from Neo4j, as ``organizations_frame`` would shape them."""
+    names = cypher.ORGANIZATION_READ
+    if not rows or {type(row[0]) for row in rows} != {str}:
+        return _organizations_general(rows)
+    columns = dict(zip(names, zip(*sorted(rows, key=itemgetter(0)), strict=True), strict=True))
+    del columns["node"]
+    if not (
+        all(_only(_TEXT, columns[c]) for c in _ORGANIZATION_TEXT)
+        and all(_only(_REAL, columns[c]) for c in REAL_COLUMNS)
+        and all(_only(_WHOLE, columns[c]) and _exact(columns[c]) for c in INTEGER_COLUMNS)
+    ):
+        return _organizations_general(rows)
+    frame: dict[str, Any] = {
+        name: pd.Series(values, dtype=object) for name, values in columns.items()
+    }
+    frame["visibility"] = pd.Series(
+        ["public" if v is None else v for v in columns["visibility"]], dtype=object
+    )
+    # Québec is the default home; a multinational network may have no seat country.
+    frame["country"] = pd.Series(
+        [
+            "CA" if country is None and kind != "international_partner" else country
+            for country, kind in zip(columns["country"], columns["type"], strict=True)
+        ],
+        dtype=object,
+    )
+    for name in INTEGER_COLUMNS:
+        frame[name] = pd.array(columns[name], dtype="Int64")
+    for name in REAL_COLUMNS:
+        frame[name] = np.array([np.nan if v is None else v for v in columns[name]], dtype=float)
+    frame["properties"] = pd.Series(_properties(columns["properties"]), dtype=object)
+    return pd.DataFrame(frame)
+
+
+def _organizations_general(rows: list[list[Any]]) -> pd.DataFrame:
+    organizations = pd.DataFrame(rows, columns=list(cypher.ORGANIZATION_READ))
+    return organizations_frame(organizations.drop(columns="node"))
+
+
+def _ties_read(rows: list[list[Any]], ids: Mapping[str, Any]) -> pd.DataFrame:
+    """Ties read from Neo4j, as ``ties_frame`` would shape them; ``ids`` maps the element
+    ids of their ends to organization ids."""
+    names = cypher.TIE_READ
+    columns: dict[str, Sequence[Any]] = {}
+    if rows:
+        columns = dict(zip(names, zip(*rows, strict=True), strict=True))
+        columns["source"] = [ids[node] for node in columns["source"]]
+        columns["target"] = [ids[node] for node in columns["target"]]
+    if not (
+        rows
+        and {type(v) for c in ("source", "target") for v in columns[c]} == {str}
+        and all(
+            _only(_TEXT, columns[c])
+            for c in ("since", "until", "visibility", "source_ref", "note", "properties")
+        )
+        and _only(_REAL, columns["weight"])
+    ):
+        ties = pd.DataFrame(rows, columns=list(names))
+        for end in ("source", "target"):
+            ties[end] = [ids[node] for node in ties[end]]
+        ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
+        return ties_frame(ties.drop(columns="relationship"))
+    columns["type"] = tuple(cypher.TIE_TYPE_OF[rel] for rel in columns.pop("relationship"))
+    keys = list(
+        zip(
+            columns["source"],
+            columns["target"],
+            columns["type"],
+            [since or "" for since in columns["since"]],
+            strict=True,
+        )
+    )
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    frame: dict[str, Any] = {}
+    for name in (*TIE_COLUMNS, "properties"):
+        values = [columns[name][i] for i in order]
+        if name == "weight":
+            frame[name] = np.array([1.0 if v is None or v != v else v for v in values], dtype=float)
+        elif name == "visibility":
+            frame[name] = pd.Series(["public" if v is None else v for v in values], dtype=object)
+        elif name == "properties":
+            frame[name] = pd.Series(_properties(values), dtype=object)
+        else:
+            frame[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(frame)
+
+
+def _only(types: frozenset[type], values: Iterable[Any]) -> bool:
+    return set(map(type, values)) <= types
+
+
+def _exact(values: Iterable[Any]) -> bool:
+    """Whole numbers a float holds exactly (the general path goes through floats)."""
+    return all(-_EXACT_INT <= v <= _EXACT_INT for v in values if v is not None)
+
+
+def _properties(texts: Iterable[str | None]) -> list[dict[str, Any]]:
+    """The ``properties`` dicts of JSON texts, each row its own dict.
+
+    Rows share few distinct texts (``{}`` above all): each is parsed once, and its dict
+    copied per row when its values are plain (a nested list or dict is parsed anew, so
+    that no two rows share it).
+    """
+    parsed: dict[str | None, tuple[dict[str, Any], bool]] = {}
+    out = []
+    for text in texts:
+        known = parsed.get(text)
+        if known is None:
+            loaded = json.loads(text) if text else {}
+            properties = dict(loaded) if isinstance(loaded, dict) else {}
+            flat = not any(isinstance(v, list | dict) for v in properties.values())
+            parsed[text] = known = (properties, flat)
+        properties, flat = known
+        if flat:
+            out.append(dict(properties))
+        else:
+            loaded = json.loads(text) if text else {}
+            out.append(dict(loaded))
+    return out
 
 
 def _batches(rows: Iterable[_R]) -> Iterator[list[_R]]:
