@@ -43,7 +43,7 @@ import numba
 import numpy as np
 import rustworkx as rx
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, shortest_path
+from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee, shortest_path
 
 from graph import kernels
 from graph.build import node_order
@@ -58,16 +58,6 @@ _KERNEL_LOCK = threading.Lock()
 def _run(kernel: Any, *args: Any) -> Any:
     with _KERNEL_LOCK:
         return kernel(*args)
-
-
-def _rows(A: sp.csr_array, index: type = np.int64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``indptr``, ``indices`` and ``data`` as fresh arrays of fixed types, so each kernel
-    is compiled for one signature only (the one :func:`warm_up` compiles)."""
-    return (
-        np.array(A.indptr, dtype=np.int64),
-        np.array(A.indices, dtype=index),
-        np.array(A.data, dtype=np.float64),
-    )
 
 
 def _cached(G: nx.Graph, key: Any, make: Any) -> Any:
@@ -139,7 +129,7 @@ def prepare(G: nx.Graph) -> None:
     ['maillage.engine']
     """
     adjacency(G)
-    _simple(G)
+    _kernel_rows(G)
 
 
 def warm_up() -> None:
@@ -167,6 +157,59 @@ def _simple(G: nx.Graph, *, weight: str | None = None) -> sp.csr_array:
         return B
 
     return _cached(G, ("simple", weight), make)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A graph's sparse rows as the kernels take them: renumbered so that neighbours sit
+    close together in memory (reverse Cuthill–McKee), with fixed array types so that each
+    kernel is compiled for one signature only (the one :func:`warm_up` compiles)."""
+
+    order: np.ndarray  # order[k]: the frame position of kernel node k
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    def rank(self, positions: np.ndarray) -> np.ndarray:
+        """Kernel node numbers of frame ``positions``."""
+        inverse = np.empty_like(self.order)
+        inverse[self.order] = np.arange(len(self.order))
+        return inverse[positions]
+
+    def back(self, values: np.ndarray) -> np.ndarray:
+        """Per-kernel-node ``values`` put back in frame order."""
+        out = np.empty_like(values)
+        out[self.order] = values
+        return out
+
+
+def _kernel_rows(G: nx.Graph, *, loops: bool = False, weight: str | None = None) -> _Rows:
+    """:func:`adjacency` (``loops``) or :func:`_simple` of ``G`` as :class:`_Rows`."""
+
+    def make() -> _Rows:
+        order = _cached(G, "locality", lambda: _locality(_simple(G)))
+        A = adjacency(G, weight=weight) if loops else _simple(G, weight=weight)
+        B = sp.csr_array(A[order][:, order])
+        B.sort_indices()
+        return _Rows(
+            order,
+            np.array(B.indptr, dtype=np.int64),
+            np.array(B.indices, dtype=np.int32),
+            np.array(B.data, dtype=np.float64),
+        )
+
+    return _cached(G, ("rows", loops, weight), make)
+
+
+def _locality(A: sp.csr_array) -> np.ndarray:
+    """An order of the nodes that keeps neighbours close (reverse Cuthill–McKee).
+
+    >>> _locality(adjacency(nx.path_graph(3))).tolist()
+    [2, 1, 0]
+    """
+    if A.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    return reverse_cuthill_mckee(A, symmetric_mode=True).astype(np.int64)
 
 
 def to_networkit(G: nx.Graph, *, weight: str | None = None) -> nk.Graph:
@@ -213,10 +256,13 @@ def _sweep(
         return _cached(
             G, ("sweep", dependencies), lambda: _sweep(G, everyone, dependencies=dependencies)
         )
-    indptr, indices, _ = _rows(_simple(G), np.int32)
-    sources = sources.astype(np.int32)
+    rows = _kernel_rows(G)
+    starts = rows.rank(sources).astype(np.int32)
     workers = numba.get_num_threads()
-    return _run(kernels.shortest_path_sweep, indptr, indices, sources, dependencies, workers)
+    dependency, distance_to, reached, total = _run(
+        kernels.shortest_path_sweep, rows.indptr, rows.indices, starts, dependencies, workers
+    )
+    return rows.back(dependency), rows.back(distance_to), reached, total
 
 
 def betweenness(G: nx.Graph, *, samples: int | None = None, seed: int = 0) -> np.ndarray:
@@ -315,9 +361,11 @@ def eigenvector(
     n = G.number_of_nodes()
     if n == 0:
         return np.zeros(0)
-    A = adjacency(G, weight=weight)
-    x, _ = _run(kernels.eigenvector_iteration, *_rows(A), max_iter, tol)
-    return np.asarray(x, dtype=float)
+    rows = _kernel_rows(G, loops=True, weight=weight)
+    weighted = bool(np.any(rows.data != 1.0))
+    iterate = kernels.eigenvector_iteration
+    x, _ = _run(iterate, rows.indptr, rows.indices, rows.data, max_iter, tol, weighted)
+    return rows.back(np.asarray(x, dtype=float))
 
 
 def pagerank(
@@ -366,8 +414,11 @@ def structural_holes(
     >>> constraint.round(4).tolist(), effective.tolist(), hierarchy.tolist()[0]
     ([0.3333, 1.0, 1.0, 1.0], [3.0, 1.0, 1.0, 1.0], 0.0)
     """
-    A = _simple(G, weight=weight)
-    return _run(kernels.structural_holes, *_rows(A), numba.get_num_threads())
+    rows = _kernel_rows(G, weight=weight)
+    workers = numba.get_num_threads()
+    found = _run(kernels.structural_holes, rows.indptr, rows.indices, rows.data, workers)
+    constraint, effective, hierarchy = (rows.back(values) for values in found)
+    return constraint, effective, hierarchy
 
 
 BROKERAGE_COLUMNS = kernels.BROKERAGE_COLUMNS
@@ -403,8 +454,8 @@ def brokerage_counts(G: nx.Graph, *, by: str = "type") -> np.ndarray:
     arcs.sort_indices()
     back = sp.csr_array(arcs.T)
     back.sort_indices()
-    out_ptr, out_idx, _ = _rows(arcs)
-    in_ptr, in_idx, _ = _rows(back)
+    out_ptr, out_idx = np.array(arcs.indptr, np.int64), np.array(arcs.indices, np.int64)
+    in_ptr, in_idx = np.array(back.indptr, np.int64), np.array(back.indices, np.int64)
     workers = numba.get_num_threads()
     return _run(kernels.brokerage_counts, out_ptr, out_idx, in_ptr, in_idx, group, workers)
 

@@ -6,9 +6,11 @@ Every kernel takes a graph as CSR arrays — ``indptr`` (n + 1 row starts), ``in
 :mod:`graph.engine`, which converts NetworkX graphs once and keeps NetworkX's
 definitions; tests check the results against NetworkX itself.
 
-Kernels split their sources or rows among ``workers`` threads (Numba ``prange``; the engine
-passes the number of cores), one scratch set per worker, and are compiled on first use
-then cached on disk (``cache=True``).
+The sweep, structural-holes and brokerage kernels split their sources or rows among
+``workers`` threads (Numba ``prange``; the engine passes the number of cores), one scratch
+set per worker. The eigenvector iteration stays on one thread: its hundreds of short steps
+would each wait for the slowest thread, which on a busy machine cost more than they gain.
+Kernels compile on first use and are cached on disk (``cache=True``).
 
 >>> indptr = np.array([0, 1, 3, 4]); indices = np.array([1, 0, 2, 1])  # the path 0-1-2
 >>> dependency, _, reached, total = shortest_path_sweep(indptr, indices, np.arange(3), True)
@@ -212,9 +214,14 @@ def structural_holes(
     return constraint, effective, hierarchy
 
 
-@nb.njit(parallel=True, cache=True, error_model="numpy")
+@nb.njit(cache=True, error_model="numpy")
 def eigenvector_iteration(
-    indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, max_iter: int, tol: float
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    max_iter: int,
+    tol: float,
+    weighted: bool = True,
 ) -> tuple[np.ndarray, int]:
     """NetworkX's eigenvector power iteration on a symmetric matrix A; returns (x, iterations).
 
@@ -231,17 +238,21 @@ def eigenvector_iteration(
     y = np.empty(n)
     for iteration in range(1, max_iter + 1):
         squares = 0.0
-        for i in nb.prange(n):
+        for i in range(n):
             value = x[i]
-            for e in range(indptr[i], indptr[i + 1]):
-                value += weights[e] * x[indices[e]]
+            if weighted:
+                for e in range(indptr[i], indptr[i + 1]):
+                    value += weights[e] * x[indices[e]]
+            else:  # every weight is 1: skip reading them
+                for e in range(indptr[i], indptr[i + 1]):
+                    value += x[indices[e]]
             y[i] = value
             squares += value * value
         norm = np.sqrt(squares)
         if norm == 0.0:
             norm = 1.0
         change = 0.0
-        for i in nb.prange(n):
+        for i in range(n):
             value = y[i] / norm
             change += abs(value - x[i])
             x[i] = value
