@@ -11,14 +11,16 @@ betweenness (exact)       Brandes from every source (:mod:`graph.kernels`, Numba
 betweenness (sampled)     the same, from a seeded sample of sources, scaled by n/k
 closeness (exact)         one breadth-first search per node (the same kernel)
 closeness (sampled)       breadth-first searches from seeded pivots (the same kernel)
-eigenvector               SciPy sparse power iteration, the same iteration as NetworkX
+eigenvector               NetworkX's power iteration, compiled (one thread)
 PageRank                  SciPy sparse power iteration, the same iteration as NetworkX
 structural holes          :func:`graph.kernels.structural_holes` (Numba)
+brokerage roles           :func:`graph.kernels.brokerage_counts` (Numba)
 communities               NetworKit PLM (Louvain with refinement), one thread, seeded
 ========================  ==========================================================
 
-A graph is converted once: its node order, positions and compressed sparse rows are kept
-in NetworkX's own conversion cache (``G.__networkx_cache__``), which NetworkX empties
+A graph is converted once: its node order, positions and compressed sparse rows (for the
+kernels, renumbered so that neighbours sit close in memory) are kept in NetworkX's own
+conversion cache (``G.__networkx_cache__``), which NetworkX empties
 whenever nodes or edges are added or removed. Changing an edge's ``weight`` in place does
 not empty it (as for NetworkX's backends): build a new graph instead.
 
