@@ -75,12 +75,14 @@ DETACH DELETE o
 
 #: The properties a load writes on an organization, in the order of a row's values after
 #: its ``id``: rows travel as lists, not maps (the driver packs half as many values).
+#: ``properties_json`` is null (not written) when there are no extra columns.
 ORGANIZATION_PROPERTIES: Final = (
     *(c for c in ORGANIZATION_COLUMNS if c != "id"),
     "properties_json",
 )
 #: The properties a load writes on a tie, in the order of a row's values after
-#: ``source``, ``target`` and ``since_key``.
+#: ``source``, ``target`` and ``since_key`` (``since``, or '' when it has none: part of the
+#: tie's identity, matched but not stored, ``since`` says the same).
 TIE_PROPERTIES: Final = (
     *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
     "properties_json",
@@ -95,7 +97,7 @@ def _row_map(columns: tuple[str, ...], first: int) -> str:
 
 
 _ORGANIZATION_MAP: Final = _row_map(ORGANIZATION_PROPERTIES, 1)
-_TIE_MAP: Final = _row_map(("since_key", *TIE_PROPERTIES), 2)
+_TIE_MAP: Final = _row_map(TIE_PROPERTIES, 3)
 
 #: True when ``{e}`` (a node or relationship) differs from the map ``p`` in a value.
 _CHANGED: Final = """
@@ -148,8 +150,9 @@ MATCH (t:Organization) WHERE elementId(t) = row[1]
 
 
 def _upsert_ties(relationship: str) -> LiteralString:
-    # A tie is (source, target, type, since): since_key is '' when since is missing, so
-    # two ties without a date compare equal, as in the embedded store. No MERGE: it locks
+    # A tie is (source, target, type, since): row[2] is since, or '' when it is missing, so
+    # two ties without a date compare equal, as in the embedded store. (Ties loaded before
+    # November 2026 also hold it as a ``since_key`` property.) No MERGE: it locks
     # and re-reads both ends for every row. The existing tie is found by expanding between
     # the two ends (Neo4j walks the end with fewer relationships, so hubs cost nothing),
     # then created when missing, or written only when a value changed. The caller sends
@@ -157,7 +160,7 @@ def _upsert_ties(relationship: str) -> LiteralString:
     return f"""
 UNWIND $rows AS row
 {_TIE_ENDS}
-OPTIONAL MATCH (s)-[r:{relationship} {{since_key: row[2]}}]->(t)
+OPTIONAL MATCH (s)-[r:{relationship}]->(t) WHERE coalesce(r.since, '') = row[2]
 WITH s, t, r, {_TIE_MAP} AS p
 CALL (s, t, r, p) {{
     WITH * WHERE r IS NULL

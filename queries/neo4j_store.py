@@ -118,9 +118,7 @@ class Neo4jStore:
         # the tie statement creates what it does not find, so a twin would be created twice.
         org_rows = _organization_rows(orgs.drop_duplicates("id", keep="last"))
         keys = ties.assign(_since=ties["since"].fillna(""))
-        tie_rows = _tie_rows(
-            ties[~keys.duplicated(["source", "target", "type", "_since"], keep="last")]
-        )
+        unique_ties = ties[~keys.duplicated(["source", "target", "type", "_since"], keep="last")]
         # Every end a tie names must be an organization after the load: checked below,
         # against the store, before anything is written.
         ends = set(ties["source"]) | set(ties["target"])
@@ -164,17 +162,20 @@ class Neo4jStore:
                 return settle
 
             statements = _Pipeline(tx)
+            batches = []
             for org_type, rows in org_rows:
                 new = [row for row in rows if row[0] not in present]
                 old = [row for row in rows if row[0] in present]
-                for batch in _batches(new):
-                    statements.send(
-                        cypher.CREATE_ORGANIZATIONS[org_type], batch, created_nodes(len(batch))
-                    )
-                for batch in _batches(old):
-                    statements.send(
-                        cypher.UPDATE_ORGANIZATIONS[org_type], batch, counted(len(batch))
-                    )
+                batches += [
+                    (cypher.CREATE_ORGANIZATIONS[org_type], b, created_nodes) for b in _batches(new)
+                ]
+                batches += [
+                    (cypher.UPDATE_ORGANIZATIONS[org_type], b, counted) for b in _batches(old)
+                ]
+            # The largest batch last: the tie rows are built while the server writes it.
+            for statement, batch, settle in sorted(batches, key=lambda b: len(b[1])):
+                statements.send(statement, batch, settle(len(batch)))
+            tie_rows = _tie_rows(unique_ties)
             statements.finish()  # the ties need the element ids of the new organizations
             created = ids - present
 
@@ -204,7 +205,8 @@ class Neo4jStore:
             statements.finish()
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
 
-        self._execute(write)
+        with _collector_paused():  # a hundred thousand row lists, alive until the commit
+            self._execute(write)
         return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
@@ -424,14 +426,15 @@ def _unknown_ends(ids: list[str]) -> StoreError:
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a read's rows are unpacked and shaped.
+    """Pause Python's cyclic garbage collector while rows are built, sent or unpacked.
 
-    The driver unpacks a read into one list per row (thousands around a hub, a hundred
-    thousand for the whole graph), all alive until the frames are built. Each collection
-    that runs meanwhile scans them and moves them to an older generation, which in turn
-    sets off full collections of the whole process: in ``bench/load.py`` 200 ego reads
-    set off 860 ms of them, 30-90 ms each, which made the p95. The rows hold no reference
-    cycles; reference counting frees them when the read ends.
+    A load builds one list per row (75,000 at Québec scale), a read gets one per row from
+    the driver (thousands around a hub), all alive until the commit or until the frames
+    are built. Each collection that runs meanwhile scans them and moves them to an older
+    generation, which in turn sets off full collections of the whole process: in
+    ``bench/load.py`` 200 ego reads set off 860 ms of them, 30-90 ms each, which made the
+    p95, and a load 160-310 ms. The rows hold no reference cycles; reference counting
+    frees them when they are done with.
     """
     paused = gc.isenabled()
     gc.disable()
@@ -450,7 +453,7 @@ def _version(tx: _Tx) -> str:
 def _organization_rows(orgs: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
     """Per organization type, rows ``[id, *cypher.ORGANIZATION_PROPERTIES]``."""
     columns = [_plain_column(orgs[c]) for c in ("id", *cypher.ORGANIZATION_PROPERTIES[:-1])]
-    columns.append([properties_json(p) for p in orgs["properties"]])
+    columns.append([properties_json(p) if p else None for p in orgs["properties"]])
     return _by_type(orgs["type"], columns)
 
 
@@ -459,7 +462,7 @@ def _tie_rows(ties: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
     columns = [_plain_column(ties[c]) for c in ("source", "target")]
     columns.append([since_key(s) for s in _plain_column(ties["since"])])
     columns.extend(_plain_column(ties[c]) for c in cypher.TIE_PROPERTIES[:-1])
-    columns.append([properties_json(p) for p in ties["properties"]])
+    columns.append([properties_json(p) if p else None for p in ties["properties"]])
     return _by_type(ties["type"], columns)
 
 
