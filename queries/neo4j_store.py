@@ -498,6 +498,7 @@ def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list
 #: The largest integer a float holds exactly: the general path goes through floats.
 _EXACT_INT = 2**53
 _TEXT: Final[frozenset[type]] = frozenset({str, type(None)})
+_STRING: Final[frozenset[type]] = frozenset({str})
 _WHOLE: Final[frozenset[type]] = frozenset({int, type(None)})
 _REAL: Final[frozenset[type]] = frozenset({float, int, type(None)})
 _ORGANIZATION_TEXT: Final = tuple(
@@ -549,14 +550,23 @@ def _ties_read(rows: list[list[Any]], ids: Mapping[str, Any]) -> pd.DataFrame:
     """Ties read from Neo4j, as ``ties_frame`` would shape them; ``ids`` maps the element
     ids of their ends to organization ids."""
     names = cypher.TIE_READ
+    try:
+        # The order of ``ties_frame``: source, target, type, since (missing first).
+        ordered = sorted(
+            rows,
+            key=lambda row: (ids[row[0]], ids[row[1]], cypher.TIE_TYPE_OF[row[2]], row[4] or ""),
+        )
+    except TypeError:  # ends or dates of mixed types: the general path says what to do
+        ordered = []
     columns: dict[str, Sequence[Any]] = {}
-    if rows:
-        columns = dict(zip(names, zip(*rows, strict=True), strict=True))
-        columns["source"] = [ids[node] for node in columns["source"]]
-        columns["target"] = [ids[node] for node in columns["target"]]
+    if ordered:
+        columns = dict(zip(names, zip(*ordered, strict=True), strict=True))
+    sources = [ids[node] for node in columns.get("source", ())]
+    targets = [ids[node] for node in columns.get("target", ())]
     if not (
-        rows
-        and {type(v) for c in ("source", "target") for v in columns[c]} == {str}
+        ordered
+        and _only(_STRING, sources)
+        and _only(_STRING, targets)
         and all(
             _only(_TEXT, columns[c])
             for c in ("since", "until", "visibility", "source_ref", "note", "properties")
@@ -568,29 +578,23 @@ def _ties_read(rows: list[list[Any]], ids: Mapping[str, Any]) -> pd.DataFrame:
             ties[end] = [ids[node] for node in ties[end]]
         ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
         return ties_frame(ties.drop(columns="relationship"))
-    columns["type"] = tuple(cypher.TIE_TYPE_OF[rel] for rel in columns.pop("relationship"))
-    keys = list(
-        zip(
-            columns["source"],
-            columns["target"],
-            columns["type"],
-            [since or "" for since in columns["since"]],
-            strict=True,
-        )
-    )
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    frame: dict[str, Any] = {}
-    for name in (*TIE_COLUMNS, "properties"):
-        values = [columns[name][i] for i in order]
-        if name == "weight":
-            frame[name] = np.array([1.0 if v is None or v != v else v for v in values], dtype=float)
-        elif name == "visibility":
-            frame[name] = pd.Series(["public" if v is None else v for v in values], dtype=object)
-        elif name == "properties":
-            frame[name] = pd.Series(_properties(values), dtype=object)
-        else:
-            frame[name] = pd.Series(values, dtype=object)
-    return pd.DataFrame(frame)
+    texts = {
+        "source": sources,
+        "target": targets,
+        "type": [cypher.TIE_TYPE_OF[rel] for rel in columns["relationship"]],
+        "since": columns["since"],
+        "until": columns["until"],
+        "visibility": ["public" if v is None else v for v in columns["visibility"]],
+        "source_ref": columns["source_ref"],
+        "note": columns["note"],
+        "properties": _properties(columns["properties"]),
+    }
+    frame: dict[str, Any] = {
+        name: pd.Series(values, dtype=object) for name, values in texts.items()
+    }
+    weights = [1.0 if v is None or v != v else v for v in columns["weight"]]
+    frame["weight"] = np.array(weights, dtype=float)
+    return pd.DataFrame(frame, columns=[*TIE_COLUMNS, "properties"])
 
 
 def _only(types: frozenset[type], values: Iterable[Any]) -> bool:
