@@ -15,6 +15,7 @@ from loaders.problems import Problem
 from loaders.tables import RawRow, RawTable
 from maillage.regions import region_code
 from maillage.vocabulary import organization_type, tie_type, visibility
+from queries.collector import collector_paused
 
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 #: No coded value (type, region, country, number, date, visibility) is longer than this;
@@ -95,7 +96,13 @@ def validate(
     ``known_ids`` answers which ids already exist in the store, for ties to organizations
     loaded earlier.
     """
-    tables = list(tables)
+    with collector_paused():  # one dict per row, alive until loaded
+        return _validate(list(tables), known_ids)
+
+
+def _validate(
+    tables: list[RawTable], known_ids: Callable[[set[str]], set[str]] | None
+) -> Validated:
     result = Validated()
     for table in tables:
         result.problems.extend(table.problems)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
 import uuid
@@ -18,6 +16,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from maillage.vocabulary import TIE_COLUMNS
 from queries import cypher
+from queries.collector import collector_paused
 from queries.store import (
     INTEGER_COLUMNS,
     REAL_COLUMNS,
@@ -205,7 +204,7 @@ class Neo4jStore:
             statements.finish()
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
 
-        with _collector_paused():  # a hundred thousand row lists, alive until the commit
+        with collector_paused():  # a hundred thousand row lists, alive until the commit
             self._execute(write)
         return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
 
@@ -262,7 +261,7 @@ class Neo4jStore:
             record = tx.run(statement, parameters).single(strict=True)
             return record["organizations"], record["ties"]
 
-        with _collector_paused():
+        with collector_paused():
             org_rows, tie_rows = self._consistent(read)
             ids = {row[-1]: row[0] for row in org_rows}  # element id to organization id
             return _organizations_read(org_rows), _ties_read(tie_rows, ids)
@@ -422,27 +421,6 @@ class _Pipeline:
 def _unknown_ends(ids: list[str]) -> StoreError:
     shown = ", ".join(repr(i) for i in ids[:5])
     return StoreError(f"load refused, nothing written: ties name unknown organizations {shown}")
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while rows are built, sent or unpacked.
-
-    A load builds one list per row (75,000 at Québec scale), a read gets one per row from
-    the driver (thousands around a hub), all alive until the commit or until the frames
-    are built. Each collection that runs meanwhile scans them and moves them to an older
-    generation, which in turn sets off full collections of the whole process: in
-    ``bench/load.py`` 200 ego reads set off 860 ms of them, 30-90 ms each, which made the
-    p95, and a load 160-310 ms. The rows hold no reference cycles; reference counting
-    frees them when they are done with.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _version(tx: _Tx) -> str:
