@@ -6,7 +6,6 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from operator import itemgetter
 from typing import Any, Final, LiteralString, TypeVar
 
 import neo4j
@@ -262,9 +261,9 @@ class Neo4jStore:
             return record["organizations"], record["ties"]
 
         with collector_paused():
-            org_rows, tie_rows = self._consistent(read)
-            ids = {row[-1]: row[0] for row in org_rows}  # element id to organization id
-            return _organizations_read(org_rows), _ties_read(tie_rows, ids)
+            organizations, ties = self._consistent(read)
+            nodes = dict(zip(organizations[-1], organizations[0], strict=True))
+            return _organizations_read(organizations), _ties_read(ties, nodes)
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         """Store each metric column as organization property ``maillage_<column>``.
@@ -333,14 +332,15 @@ class Neo4jStore:
         committing load partly applied, or a load committing between two of its
         statements. So the read first takes the store's lock, which every load holds from
         its first statement to its end: the read waits for a running load, and a load
-        waits for the read.
+        waits for the read. The transaction is then rolled back: it wrote nothing to
+        keep, and a commit would append to the transaction log (a few milliseconds).
         """
 
         def locked(tx: _Tx) -> _T:
             tx.run(cypher.LOCK_STORE).consume()
             return work(tx)
 
-        return self._run(locked, write=True)
+        return self._run(locked, write=True, keep=False)
 
     def _execute(self, work: Callable[[_Tx], _T]) -> _T:
         """Run ``work`` in one write transaction, once: a load is not worth retrying blindly
@@ -350,14 +350,19 @@ class Neo4jStore:
     def _read(self, work: Callable[[_Tx], _T]) -> _T:
         return self._run(work, write=False)
 
-    def _run(self, work: Callable[[_Tx], _T], *, write: bool) -> _T:
+    def _run(self, work: Callable[[_Tx], _T], *, write: bool, keep: bool = True) -> _T:
+        """Run ``work`` in a read transaction, or in a write transaction committed when
+        ``keep`` (else rolled back: a read that took the store's lock)."""
         try:
             with self._driver.session(database=self.database) as session:
                 if not write:
                     return session.execute_read(work)
                 with session.begin_transaction() as tx:
                     result = work(tx)
-                    tx.commit()
+                    if keep:
+                        tx.commit()
+                    else:
+                        tx.rollback()
                     return result
         except StoreError:
             raise
@@ -466,12 +471,12 @@ def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list
     return sorted(groups.items())
 
 
-# Reading: rows come back from Neo4j as lists of plain values in the order of
+# Reading: values come back from Neo4j as columns of plain values, in the order of
 # ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``. What the store wrote is already
-# canonical, so the frames are built column by column and sorted in Python: the general
-# ``organizations_frame`` and ``ties_frame`` (pandas operations per column) took 30 ms of an
-# ego read around a hub, against 8 ms this way. A value the store would not have written
-# (a property set by hand in Neo4j Browser, say) sends the rows down the general path.
+# canonical, so the frames are built column by column, in NumPy where it can: the general
+# ``organizations_frame`` and ``ties_frame`` (pandas operations per column) took 30 ms of
+# an ego read around a hub. A value the store would not have written (a property set by
+# hand in Neo4j Browser, say) sends the rows down the general path.
 
 #: The largest integer a float holds exactly: the general path goes through floats.
 _EXACT_INT = 2**53
@@ -482,97 +487,130 @@ _REAL: Final[frozenset[type]] = frozenset({float, int, type(None)})
 _ORGANIZATION_TEXT: Final = tuple(
     c for c in cypher.ORGANIZATION_READ[:-1] if c not in INTEGER_COLUMNS + REAL_COLUMNS
 )
+_TIE_TEXT: Final = ("since", "until", "visibility", "source_ref", "note", "properties")
+#: A relationship type's place in the order of ``ties_frame``, which sorts by tie type.
+_RELATIONSHIP_RANK: Final = {
+    relationship: rank
+    for rank, (_, relationship) in enumerate(sorted(cypher.RELATIONSHIP_OF.items()))
+}
+#: Tie types in that order.
+_TIE_TYPES: Final = np.array(sorted(cypher.RELATIONSHIP_OF), dtype=object)
 
 
-def _organizations_read(rows: list[list[Any]]) -> pd.DataFrame:
-    """Organizations read from Neo4j, as ``organizations_frame`` would shape them."""
+def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Organizations read from Neo4j (columns in the order of ``cypher.ORGANIZATION_READ``),
+    as ``organizations_frame`` would shape them."""
     names = cypher.ORGANIZATION_READ
-    if not rows or {type(row[0]) for row in rows} != {str}:
-        return _organizations_general(rows)
-    columns = dict(zip(names, zip(*sorted(rows, key=itemgetter(0)), strict=True), strict=True))
-    del columns["node"]
+    columns = dict(zip(names, values, strict=True))
+    ids = columns["id"]
+    if not ids or not _only(_STRING, ids):
+        return _organizations_general(values)
     if not (
         all(_only(_TEXT, columns[c]) for c in _ORGANIZATION_TEXT)
         and all(_only(_REAL, columns[c]) for c in REAL_COLUMNS)
         and all(_only(_WHOLE, columns[c]) and _exact(columns[c]) for c in INTEGER_COLUMNS)
     ):
-        return _organizations_general(rows)
-    frame: dict[str, Any] = {
-        name: pd.Series(values, dtype=object) for name, values in columns.items()
-    }
-    frame["visibility"] = pd.Series(
-        ["public" if v is None else v for v in columns["visibility"]], dtype=object
-    )
+        return _organizations_general(values)
+    order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
+    frame: dict[str, Any] = {name: _objects(columns[name])[order] for name in names[:-1]}
+    frame["visibility"] = _objects(["public" if v is None else v for v in columns["visibility"]])[
+        order
+    ]
     # Québec is the default home; a multinational network may have no seat country.
-    frame["country"] = pd.Series(
+    frame["country"] = _objects(
         [
             "CA" if country is None and kind != "international_partner" else country
             for country, kind in zip(columns["country"], columns["type"], strict=True)
-        ],
-        dtype=object,
-    )
+        ]
+    )[order]
     for name in INTEGER_COLUMNS:
-        frame[name] = pd.array(columns[name], dtype="Int64")
+        whole = columns[name]
+        missing = np.fromiter((v is None for v in whole), dtype=bool, count=len(whole))
+        numbers = np.fromiter((0 if v is None else v for v in whole), np.int64, len(whole))
+        frame[name] = pd.arrays.IntegerArray(numbers[order], missing[order])
     for name in REAL_COLUMNS:
-        frame[name] = np.array([np.nan if v is None else v for v in columns[name]], dtype=float)
-    frame["properties"] = pd.Series(_properties(columns["properties"]), dtype=object)
-    return pd.DataFrame(frame)
+        frame[name] = np.array(columns[name], dtype=float)[order]  # None becomes NaN
+    frame["properties"] = _objects(_properties(columns["properties"]))[order]
+    return _frame(frame, names[:-1])
 
 
-def _organizations_general(rows: list[list[Any]]) -> pd.DataFrame:
-    organizations = pd.DataFrame(rows, columns=list(cypher.ORGANIZATION_READ))
+def _organizations_general(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    organizations = pd.DataFrame(dict(zip(cypher.ORGANIZATION_READ, values, strict=True)))
     return organizations_frame(organizations.drop(columns="node"))
 
 
-def _ties_read(rows: list[list[Any]], ids: Mapping[str, Any]) -> pd.DataFrame:
-    """Ties read from Neo4j, as ``ties_frame`` would shape them; ``ids`` maps the element
-    ids of their ends to organization ids."""
-    names = cypher.TIE_READ
-    try:
-        # The order of ``ties_frame``: source, target, type, since (missing first).
-        ordered = sorted(
-            rows,
-            key=lambda row: (ids[row[0]], ids[row[1]], cypher.TIE_TYPE_OF[row[2]], row[4] or ""),
-        )
-    except TypeError:  # ends or dates of mixed types: the general path says what to do
-        ordered = []
-    columns: dict[str, Sequence[Any]] = {}
-    if ordered:
-        columns = dict(zip(names, zip(*ordered, strict=True), strict=True))
-    sources = [ids[node] for node in columns.get("source", ())]
-    targets = [ids[node] for node in columns.get("target", ())]
+def _ties_read(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.DataFrame:
+    """Ties read from Neo4j (columns in the order of ``cypher.TIE_READ``), as ``ties_frame``
+    would shape them; ``ids`` maps the nodes of their ends to organization ids."""
+    columns = dict(zip(cypher.TIE_READ, values, strict=True))
+    count = len(columns["source"])
     if not (
-        ordered
-        and _only(_STRING, sources)
-        and _only(_STRING, targets)
-        and all(
-            _only(_TEXT, columns[c])
-            for c in ("since", "until", "visibility", "source_ref", "note", "properties")
-        )
+        count
+        and _only(_STRING, ids.values())
+        and all(_only(_TEXT, columns[c]) for c in _TIE_TEXT)
         and _only(_REAL, columns["weight"])
     ):
-        ties = pd.DataFrame(rows, columns=list(names))
-        for end in ("source", "target"):
-            ties[end] = [ids[node] for node in ties[end]]
-        ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
-        return ties_frame(ties.drop(columns="relationship"))
-    texts = {
-        "source": sources,
-        "target": targets,
-        "type": [cypher.TIE_TYPE_OF[rel] for rel in columns["relationship"]],
-        "since": columns["since"],
-        "until": columns["until"],
-        "visibility": ["public" if v is None else v for v in columns["visibility"]],
-        "source_ref": columns["source_ref"],
-        "note": columns["note"],
-        "properties": _properties(columns["properties"]),
-    }
+        return _ties_general(values, ids)
+    # The order of ``ties_frame``: source, target, type, since (missing first), as ranks.
+    organizations = sorted(set(ids.values()))
+    place = {org_id: rank for rank, org_id in enumerate(organizations)}
+    node_rank = {node: place[org_id] for node, org_id in ids.items()}
+    sources = np.fromiter(map(node_rank.__getitem__, columns["source"]), np.int64, count)
+    targets = np.fromiter(map(node_rank.__getitem__, columns["target"]), np.int64, count)
+    kinds = np.fromiter(
+        map(_RELATIONSHIP_RANK.__getitem__, columns["relationship"]), np.int64, count
+    )
+    since_keys = [since or "" for since in columns["since"]]
+    since_rank = {since: rank for rank, since in enumerate(sorted(set(since_keys)))}
+    since = np.fromiter(map(since_rank.__getitem__, since_keys), np.int64, count)
+    order = np.lexsort((since, kinds, targets, sources))
+    ends = _objects(organizations)
     frame: dict[str, Any] = {
-        name: pd.Series(values, dtype=object) for name, values in texts.items()
+        "source": ends[sources[order]],
+        "target": ends[targets[order]],
+        "type": _TIE_TYPES[kinds[order]],
     }
-    weights = [1.0 if v is None or v != v else v for v in columns["weight"]]
-    frame["weight"] = np.array(weights, dtype=float)
-    return pd.DataFrame(frame, columns=[*TIE_COLUMNS, "properties"])
+    for name in ("since", "until", "source_ref", "note"):
+        frame[name] = _objects(columns[name])[order]
+    frame["visibility"] = _objects(["public" if v is None else v for v in columns["visibility"]])[
+        order
+    ]
+    weights = np.array(columns["weight"], dtype=float)[order]  # None becomes NaN
+    frame["weight"] = np.where(np.isnan(weights), 1.0, weights)
+    frame["properties"] = _objects(_properties(columns["properties"]))[order]
+    return _frame(frame, [*TIE_COLUMNS, "properties"])
+
+
+def _ties_general(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.DataFrame:
+    ties = pd.DataFrame(dict(zip(cypher.TIE_READ, values, strict=True)))
+    for end in ("source", "target"):
+        ties[end] = [ids[node] for node in ties[end]]
+    ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
+    return ties_frame(ties.drop(columns="relationship"))
+
+
+def _frame(columns: Mapping[str, Any], order: Sequence[str]) -> pd.DataFrame:
+    """A frame of the arrays in ``columns``, in ``order``, object arrays kept as objects.
+
+    The object columns go in as one two-dimensional block, which pandas keeps as it is
+    (a frame built column by column copies them into such a block; a plain constructor
+    would make text columns of them); the others are inserted after.
+    """
+    shared = [name for name in order if columns[name].dtype == object]
+    count = len(columns[order[0]])
+    block = np.vstack([columns[name] for name in shared]) if shared else np.empty((0, count))
+    frame = pd.DataFrame(block.T, columns=shared, dtype=object, copy=False)
+    for position, name in enumerate(order):
+        if name not in shared:
+            frame.insert(position, name, columns[name])
+    return frame
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """Values as a one-dimensional object array (never inferred as text or numbers)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _only(types: frozenset[type], values: Iterable[Any]) -> bool:
@@ -584,29 +622,30 @@ def _exact(values: Iterable[Any]) -> bool:
     return all(-_EXACT_INT <= v <= _EXACT_INT for v in values if v is not None)
 
 
-def _properties(texts: Iterable[str | None]) -> list[dict[str, Any]]:
+def _properties(texts: Sequence[str | None]) -> list[dict[str, Any]]:
     """The ``properties`` dicts of JSON texts, each row its own dict.
 
     Rows share few distinct texts (``{}`` above all): each is parsed once, and its dict
     copied per row when its values are plain (a nested list or dict is parsed anew, so
     that no two rows share it).
     """
-    parsed: dict[str | None, tuple[dict[str, Any], bool]] = {}
-    out = []
-    for text in texts:
-        known = parsed.get(text)
-        if known is None:
-            loaded = json.loads(text) if text else {}
-            properties = dict(loaded) if isinstance(loaded, dict) else {}
-            flat = not any(isinstance(v, list | dict) for v in properties.values())
-            parsed[text] = known = (properties, flat)
-        properties, flat = known
-        if flat:
-            out.append(dict(properties))
-        else:
-            loaded = json.loads(text) if text else {}
-            out.append(dict(loaded))
-    return out
+    parsed: dict[str | None, dict[str, Any] | None] = {}
+    for text in set(texts):
+        loaded = json.loads(text) if text else {}
+        properties = dict(loaded) if isinstance(loaded, dict) else {}
+        flat = not any(isinstance(v, list | dict) for v in properties.values())
+        parsed[text] = properties if flat else None
+    if all(p is not None for p in parsed.values()):
+        return [dict(parsed[text]) for text in texts]  # type: ignore[arg-type]
+    return [
+        dict(known) if (known := parsed[text]) is not None else _properties_anew(text)
+        for text in texts
+    ]
+
+
+def _properties_anew(text: str | None) -> dict[str, Any]:
+    loaded = json.loads(text) if text else {}
+    return dict(loaded) if isinstance(loaded, dict) else {}
 
 
 def _batches(rows: Iterable[_R]) -> Iterator[list[_R]]:

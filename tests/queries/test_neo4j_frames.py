@@ -1,8 +1,8 @@
 """The Neo4j store shapes what it reads exactly as ``organizations_frame`` and ``ties_frame``.
 
-Reads build their frames column by column from the rows Neo4j sends (the general
-functions cost half of an ego read); these tests hold that shortcut to the general path
-on canonical rows, on rows the store would never write, and on none at all. No server.
+Reads build their frames from the columns Neo4j sends, in NumPy (the general functions
+cost half of an ego read); these tests hold that shortcut to the general path on
+canonical rows, on rows the store would never write, and on none at all. No server.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maillage.vocabulary import ORGANIZATION_TYPES, TIE_RELATIONSHIPS
-from queries import cypher
-from queries.neo4j_store import _organizations_read, _ties_read
+from queries import cypher, neo4j_store
 from queries.store import INTEGER_COLUMNS, REAL_COLUMNS, organizations_frame, ties_frame
 
 TEXT = st.none() | st.text(max_size=12)
@@ -38,6 +37,19 @@ ORGANIZATION_ROWS = st.lists(
     st.tuples(*(ORGANIZATION_VALUES.get(c, TEXT) for c in cypher.ORGANIZATION_READ[:-1])),
     max_size=12,
 ).map(lambda rows: [[*row, f"node-{i}"] for i, row in enumerate(rows)])
+
+
+def columns(rows: list[list[object]], names: tuple[str, ...]) -> list[list[object]]:
+    """Rows as the columns a read sends."""
+    return [[row[i] for row in rows] for i in range(len(names))]
+
+
+def _organizations_read(rows: list[list[object]]) -> pd.DataFrame:
+    return neo4j_store._organizations_read(columns(rows, cypher.ORGANIZATION_READ))
+
+
+def _ties_read(rows: list[list[object]], ids: dict[str, object]) -> pd.DataFrame:
+    return neo4j_store._ties_read(columns(rows, cypher.TIE_READ), ids)
 
 
 def general_organizations(rows: list[list[object]]) -> pd.DataFrame:
