@@ -8,7 +8,8 @@ import pandas as pd
 
 from loaders.problems import InvalidInput, Problem
 from loaders.validate import Validated
-from queries.store import LoadResult, Progress, Store, organizations_frame, ties_frame
+from queries.collector import collector_paused
+from queries.store import LoadResult, Progress, Store
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,9 @@ def commit(
     """
     if checked.problems and not (skip_invalid and checked.usable):
         raise InvalidInput(checked.problems)
-    result = store.load(
-        organizations_frame(_frame(checked.organizations)),
-        ties_frame(_frame(checked.ties)),
-        progress=progress,
-    )
+    # The store puts the frames in canonical shape (organizations_frame, ties_frame).
+    with collector_paused():  # the rows stay alive until the store has written them
+        result = store.load(_frame(checked.organizations), _frame(checked.ties), progress=progress)
     return LoadOutcome(result=result, skipped=checked.problems)
 
 

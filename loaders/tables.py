@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import pandas as pd
 from loaders.problems import Problem
 from loaders.text import UndecodableText, decode, sniff_delimiter
 from maillage.vocabulary import HEADER_ALIASES, ORGANIZATION_COLUMNS, TIE_COLUMNS, fold
+from queries.collector import collector_paused
 
 ORGANIZATIONS = "organizations"
 TIES = "ties"
@@ -95,8 +96,9 @@ def read_csv_table(path: Path, *, label: str | None = None) -> RawTable:
 
 def read_csv_bytes(raw: bytes, *, label: str) -> RawTable:
     """Read the bytes of one delimited text file (see :func:`read_csv_table`)."""
-    records = csv_records(raw, label=label)
-    return records if isinstance(records, RawTable) else _table_from_records(label, records)
+    with collector_paused():  # one list per record, then one dict per row
+        records = csv_records(raw, label=label)
+        return records if isinstance(records, RawTable) else _table_from_records(label, records)
 
 
 def csv_records(raw: bytes, *, label: str) -> list[tuple[int, list[str]]] | RawTable:
@@ -193,19 +195,22 @@ def _sheets(book: Any, label: str) -> list[RawTable]:
 def table_from_frame(frame: pd.DataFrame, *, label: str) -> RawTable:
     """A raw table from an in-memory table, numbered as if written to CSV (header on line 1)."""
     headers = [str(c) for c in frame.columns]
-    columns = [_column_text(frame[c]) for c in frame.columns]
-    records = [(1, headers)] + [
-        (line, list(values)) for line, values in enumerate(zip(*columns, strict=True), start=2)
-    ]
-    return _table_from_records(label, records)
+    with collector_paused():  # one tuple per record, then one dict per row
+        columns = [_column_text(frame[c]) for c in frame.columns]
+        records: list[tuple[int, Sequence[str]]] = [(1, headers)]
+        records.extend(enumerate(zip(*columns, strict=True), start=2))
+        return _table_from_records(label, records)
 
 
 def _column_text(values: pd.Series) -> list[str]:
     """A column's cells as text, as :func:`_cell_text` would write them, in one pass."""
     cells = values.tolist()
-    if all(isinstance(v, str) for v in cells):
-        return cells
-    return [_cell_text(v) for v in cells]
+    if values.dtype.kind == "f":  # tolist gives Python floats
+        return [
+            "" if v != v else str(int(v)) if v.is_integer() else str(v)  # NaN is missing
+            for v in cells
+        ]
+    return [v if v.__class__ is str else _cell_text(v) for v in cells]
 
 
 def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
@@ -218,7 +223,7 @@ def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
             yield start, record
 
 
-def _table_from_records(label: str, records: list[tuple[int, list[str]]]) -> RawTable:
+def _table_from_records(label: str, records: Sequence[tuple[int, Sequence[str]]]) -> RawTable:
     if not records:
         return unreadable(label, 1, "empty file: no header row")
     header_line, headers = records[0]
@@ -237,20 +242,34 @@ def _table_from_records(label: str, records: list[tuple[int, list[str]]]) -> Raw
             )
             table.readable = False
         seen[name] = header
+    width = len(headers)
+    names = [name for name in canonical if name is not None]
+    kept = [index for index, name in enumerate(canonical) if name is not None]
+    extra = [
+        (index, h)
+        for index, (h, name) in enumerate(zip(headers, canonical, strict=True))
+        if not name and h
+    ]
+    every = kept == list(range(width))
     for line, record in records[1:]:
-        cells: dict[str, str] = {}
-        extras: dict[str, str] = {}
-        if len(record) > len(headers) and any(c.strip() for c in record[len(headers) :]):
+        if len(record) > width and any(c.strip() for c in record[width:]):
             table.problems.append(
-                Problem(label, line, "-", f"{len(record)} cells but {len(headers)} columns")
+                Problem(label, line, "-", f"{len(record)} cells but {width} columns")
             )
             continue
-        for index, value in enumerate(record[: len(headers)]):
-            name = canonical[index]
-            if name is not None:
-                cells[name] = value.strip()
-            elif headers[index]:
-                extras[headers[index]] = value
+        if len(record) >= width:
+            # The usual record: one cell per column (cells past the last are blank).
+            values = record if every else [record[index] for index in kept]
+            cells = dict(zip(names, map(str.strip, values), strict=False))
+            extras = {header: record[index] for index, header in extra}
+        else:
+            cells, extras = {}, {}
+            for index, value in enumerate(record):
+                name = canonical[index]
+                if name is not None:
+                    cells[name] = value.strip()
+                elif headers[index]:
+                    extras[headers[index]] = value
         table.rows.append(RawRow(line, cells, extras))
     return table
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from loaders.countries import country_code
 from loaders.problems import Problem
@@ -17,6 +18,7 @@ from maillage.regions import region_code
 from maillage.vocabulary import organization_type, tie_type, visibility
 from queries.collector import collector_paused
 
+_V = TypeVar("_V")
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 #: No coded value (type, region, country, number, date, visibility) is longer than this;
 #: longer cells are refused before parsing, so a huge cell costs no fuzzy matching.
@@ -151,7 +153,7 @@ def _organization(
     row = _Row(label, raw, problems)
     org_id = row.required("id")
     name = row.required("name")
-    kind = row.convert_required("type", organization_type, "an organization type")
+    kind = row.convert_required("type", _ORGANIZATION_TYPE, "an organization type")
     if org_id:
         where = f"{label}:{raw.line}"
         if org_id in first_seen:
@@ -167,14 +169,14 @@ def _organization(
         "region": row.convert("region", region_code, "a Québec region code (01–17) or name"),
         "city": row.text("city") or None,
         "country": row.convert("country", country_code, "an ISO 3166 country code"),
-        "lat": row.convert("lat", _number_between(-90, 90), "a latitude in degrees"),
-        "lon": row.convert("lon", _number_between(-180, 180), "a longitude in degrees"),
+        "lat": row.convert("lat", _LATITUDE, "a latitude in degrees"),
+        "lon": row.convert("lon", _LONGITUDE, "a longitude in degrees"),
         "website": row.text("website") or None,
-        "founded": row.convert("founded", _whole_between(1500, 2100), "a year"),
-        "members": row.convert("members", _whole_between(0, 10**9), "a whole number ≥ 0"),
-        "employees": row.convert("employees", _whole_between(0, 10**9), "a whole number ≥ 0"),
+        "founded": row.convert("founded", _YEAR, "a year"),
+        "members": row.convert("members", _COUNT, "a whole number ≥ 0"),
+        "employees": row.convert("employees", _COUNT, "a whole number ≥ 0"),
         "tags": _tags(row.text("tags")),
-        "visibility": row.convert("visibility", visibility, "public, members or private")
+        "visibility": row.convert("visibility", _VISIBILITY, "public, members or private")
         or "public",
         "properties": {k: v for k, v in raw.extras.items() if v != ""},
     }
@@ -196,14 +198,12 @@ def _tie(
             row.problem(column, f"unknown organization {shown(org_id)}")
     if source and source == target:
         row.problem("target", "a tie cannot join an organization to itself")
-    kind = row.convert_required("type", tie_type, "a tie type")
-    since = row.convert(
-        "since", lambda v: _date(v, end=False), "a date (YYYY, YYYY-MM, YYYY-MM-DD)"
-    )
-    until = row.convert("until", lambda v: _date(v, end=True), "a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+    kind = row.convert_required("type", _TIE_TYPE, "a tie type")
+    since = row.convert("since", _SINCE, "a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+    until = row.convert("until", _UNTIL, "a date (YYYY, YYYY-MM, YYYY-MM-DD)")
     if since and until and until < since:
         row.problem("until", f"ends ({until}) before it starts ({since})")
-    weight = row.convert("weight", _number_between(0, math.inf, open_low=True), "a positive number")
+    weight = row.convert("weight", _WEIGHT, "a positive number")
     tie = {
         "source": source,
         "target": target,
@@ -211,7 +211,7 @@ def _tie(
         "weight": 1.0 if weight is None else weight,
         "since": since,
         "until": until,
-        "visibility": row.convert("visibility", visibility, "public, members or private")
+        "visibility": row.convert("visibility", _VISIBILITY, "public, members or private")
         or "public",
         "source_ref": row.text("source_ref") or None,
         "note": row.text("note") or None,
@@ -279,6 +279,24 @@ def _date(text: str, *, end: bool) -> str | None:
         return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def _cached(parse: Callable[[str], _V]) -> Callable[[str], _V]:
+    """``parse`` remembering its answers: a column holds few distinct codes and dates, and
+    parsing each cell anew was a third of validating a Québec-scale workbook."""
+    return functools.lru_cache(maxsize=1 << 16)(parse)
+
+
+_ORGANIZATION_TYPE = _cached(organization_type)
+_TIE_TYPE = _cached(tie_type)
+_VISIBILITY = _cached(visibility)
+_SINCE = _cached(functools.partial(_date, end=False))
+_UNTIL = _cached(functools.partial(_date, end=True))
+_WEIGHT = _cached(_number_between(0, math.inf, open_low=True))
+_LATITUDE = _cached(_number_between(-90, 90))
+_LONGITUDE = _cached(_number_between(-180, 180))
+_YEAR = _cached(_whole_between(1500, 2100))
+_COUNT = _cached(_whole_between(0, 10**9))
 
 
 def _tags(text: str) -> str | None:

@@ -114,12 +114,12 @@ any(k IN keys(p) WHERE coalesce({e}[k] <> p[k], ({e}[k] IS NULL) <> (p[k] IS NUL
 def _create_organizations(label: str) -> LiteralString:
     # Organizations the transaction has just seen missing: a plain CREATE (the unique
     # constraint on Organization.id still guards against a duplicate), returning the
-    # element ids of the new nodes, so that the ties reach them without an index seek.
+    # internal ids of the new nodes, so that the ties reach them without an index seek.
     # The two collects see the rows in the same order.
     return f"""
 UNWIND $rows AS row
 CREATE (o:Organization:{label} {{id: row[0], {_ORGANIZATION_MAP[1:]})
-RETURN collect(row[0]) AS ids, collect(elementId(o)) AS nodes
+RETURN collect(row[0]) AS ids, collect(id(o)) AS nodes
 """
 
 
@@ -140,12 +140,15 @@ RETURN count(*) AS written
 """
 
 
-# Ties name their ends by element id (``elementId``, from ``NODES_BY_ID`` or the creating
-# statement, in the same transaction): a NodeByElementIdSeek costs less than a seek in
-# the id index, which must also consult the transaction's own index changes.
+# Ties name their ends by the nodes' internal ``id()`` (from ``NODES_BY_ID`` or the
+# creating statement, in the same transaction, which holds the store's lock): a
+# NodeByIdSeek costs less than a seek in the id index, which must also consult the
+# transaction's own index changes. ``elementId()`` strings (some 45 characters, twice per
+# tie) cost 0.15 s more per Québec-scale load to pack, send and parse. Neo4j deprecates
+# ``id()`` with no replacement for such uses, and keeps it in Cypher 25.
 _TIE_ENDS: Final = """
-MATCH (s:Organization) WHERE elementId(s) = row[0]
-MATCH (t:Organization) WHERE elementId(t) = row[1]
+MATCH (s:Organization) WHERE id(s) = row[0]
+MATCH (t:Organization) WHERE id(t) = row[1]
 """.strip()
 
 
@@ -186,7 +189,7 @@ RETURN count(*) AS written
 
 
 #: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
-#: organizations not in the store yet; returns ``ids`` and their ``nodes`` (element ids).
+#: organizations not in the store yet; returns ``ids`` and their ``nodes`` (internal ids).
 CREATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
     org_type: _create_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
@@ -196,7 +199,7 @@ UPDATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
     org_type: _update_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
 #: Per tie type; parameter ``rows``: ``[source, target, since_key, *TIE_PROPERTIES]`` lists,
-#: the ends as element ids. Returns ``written``: rows whose two ends were found.
+#: the ends as internal ids. Returns ``written``: rows whose two ends were found.
 UPSERT_TIES: Final[Mapping[str, LiteralString]] = {
     tie_type: _upsert_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
 }
@@ -219,12 +222,12 @@ MATCH (o:Organization {id: id}) USING INDEX SEEK o:Organization(id)
 RETURN DISTINCT o.id AS id
 """
 
-#: Parameter ``ids``: those in the store as ``ids`` and their ``nodes`` (element ids, valid
-#: in this transaction), in one record.
+#: Parameter ``ids``: those in the store as ``ids`` and their ``nodes`` (internal ids,
+#: valid in this transaction), in one record.
 NODES_BY_ID: Final = """
 UNWIND $ids AS id
 MATCH (o:Organization {id: id}) USING INDEX SEEK o:Organization(id)
-RETURN collect(id) AS ids, collect(elementId(o)) AS nodes
+RETURN collect(id) AS ids, collect(id(o)) AS nodes
 """
 
 COUNT_ORGANIZATIONS_BY_TYPE: Final = """
@@ -268,11 +271,9 @@ TIE_READ: Final = (
     *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
     "properties",
 )
-# A read joins its ties to its organizations by the nodes' internal ``id()``, valid within
-# the one statement that returns both. ``elementId()`` would be the modern name, but it is
-# a string of some 45 characters: sent for every organization and twice for every tie, it
-# cost an ego read around a hub a fifth of its time. Neo4j deprecates ``id()`` with no
-# replacement for such a join, and keeps it in Cypher 25.
+# A read joins its ties to its organizations by the nodes' internal ``id()``, as loads do,
+# within the one statement that returns both: ``elementId()`` strings, sent for every
+# organization and twice for every tie, cost an ego read around a hub a fifth of its time.
 _READ_EXPRESSIONS: Final = {
     "node": "id(o)",
     "source": "id(s)",

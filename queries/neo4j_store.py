@@ -137,10 +137,10 @@ class Neo4jStore:
                 tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
             # Which organizations exist decides, in this transaction, between a plain CREATE
             # and an update that writes only what changed; a tie with an end created here
-            # is new too. Ties reach their ends by element id: ``nodes`` maps every
+            # is new too. Ties reach their ends by internal id: ``nodes`` maps every
             # organization id the load touches to its node.
             ids = {row[0] for _, rows in org_rows for row in rows}
-            nodes: dict[str, str] = {}
+            nodes: dict[str, int] = {}
             if ids or ends:
                 found = tx.run(cypher.NODES_BY_ID, ids=sorted(ids | ends)).single(strict=True)
                 nodes.update(zip(found["ids"], found["nodes"], strict=True))
@@ -174,7 +174,7 @@ class Neo4jStore:
             for statement, batch, settle in sorted(batches, key=lambda b: len(b[1])):
                 statements.send(statement, batch, settle(len(batch)))
             tie_rows = _tie_rows(unique_ties)
-            statements.finish()  # the ties need the element ids of the new organizations
+            statements.finish()  # the ties need the internal ids of the new organizations
             created = ids - present
 
             def checked(batch: list[list[Any]]) -> Callable[[neo4j.Record], None]:
@@ -197,7 +197,7 @@ class Neo4jStore:
                     (cypher.UPSERT_TIES[tie_type], known),
                 ):
                     for batch in _batches(part):
-                        # Ends as element ids, converted while the batch before runs.
+                        # Ends as internal ids, converted while the batch before runs.
                         reaching = [[nodes[row[0]], nodes[row[1]], *row[2:]] for row in batch]
                         statements.send(statement, reaching, checked(batch))
             statements.finish()
@@ -436,7 +436,7 @@ def _version(tx: _Tx) -> str:
 def _organization_rows(orgs: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
     """Per organization type, rows ``[id, *cypher.ORGANIZATION_PROPERTIES]``."""
     columns = [_plain_column(orgs[c]) for c in ("id", *cypher.ORGANIZATION_PROPERTIES[:-1])]
-    columns.append([properties_json(p) if p else None for p in orgs["properties"]])
+    columns.append([properties_json(p) if p else None for p in orgs["properties"].tolist()])
     return _by_type(orgs["type"], columns)
 
 
@@ -445,29 +445,34 @@ def _tie_rows(ties: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
     columns = [_plain_column(ties[c]) for c in ("source", "target")]
     columns.append([since_key(s) for s in _plain_column(ties["since"])])
     columns.extend(_plain_column(ties[c]) for c in cypher.TIE_PROPERTIES[:-1])
-    columns.append([properties_json(p) if p else None for p in ties["properties"]])
+    columns.append([properties_json(p) if p else None for p in ties["properties"].tolist()])
     return _by_type(ties["type"], columns)
+
+
+#: Values the driver packs as they are.
+_PLAIN: Final[frozenset[type]] = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain_column(values: pd.Series) -> list[Any]:
     """A column as Python values the driver packs: numbers and text, missing as None."""
-    present = values.notna().to_numpy()
-    # Int64 and float64 go through object, so NA and NaN become None below.
-    listed = (values if values.dtype == object else values.astype(object)).tolist()
-    if present.all():
-        return [plain_value(v) if hasattr(v, "item") else v for v in listed]
-    return [
-        (plain_value(v) if hasattr(v, "item") else v) if ok else None
-        for v, ok in zip(listed, present, strict=True)
-    ]
+    present = values.notna().tolist()
+    if values.dtype.kind in "biuf":  # float64, int64, bool and Int64 list as Python values
+        listed = values.tolist()
+    else:
+        listed = [
+            v if v.__class__ in _PLAIN else plain_value(v) if hasattr(v, "item") else v
+            for v in values.astype(object).tolist()
+        ]
+    if all(present):
+        return listed
+    return [v if ok else None for v, ok in zip(listed, present, strict=True)]
 
 
 def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list[list[Any]]]]:
     """Rows (one list per row, built from ``columns``) grouped by type, types sorted."""
-    rows = [list(row) for row in zip(*columns, strict=True)]
     groups: dict[str, list[list[Any]]] = {}
-    for kind, row in zip(types.tolist(), rows, strict=True):
-        groups.setdefault(str(kind), []).append(row)
+    for kind, row in zip(types.tolist(), zip(*columns, strict=True), strict=True):
+        groups.setdefault(str(kind), []).append(list(row))
     return sorted(groups.items())
 
 

@@ -238,11 +238,13 @@ def plain_value(value: Any) -> Any:
 
 def _text(values: pd.Series) -> pd.Series:
     """Text cells as Python strings, missing ones as None, in an object column."""
-    present = values.notna()
-    text = values.astype(object)
-    if not all(isinstance(v, str) for v in text[present]):
-        text = text.where(~present, text[present].map(str))
-    return text.where(present, None).astype(object)
+    present = values.notna().tolist()
+    cells = values.astype(object).tolist()
+    text = [
+        (v if v.__class__ is str else str(v)) if ok else None
+        for v, ok in zip(cells, present, strict=True)
+    ]
+    return pd.Series(text, index=values.index, dtype=object)
 
 
 def _table(rows: Any) -> pd.DataFrame:
@@ -251,7 +253,7 @@ def _table(rows: Any) -> pd.DataFrame:
 
 
 def _as_properties(value: Any) -> dict[str, Any]:
-    if isinstance(value, Mapping):
+    if value.__class__ is dict or isinstance(value, Mapping):
         return dict(value)
     if isinstance(value, str) and value:
         loaded = json.loads(value)
