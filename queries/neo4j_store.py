@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -513,8 +514,12 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     if not (
         all(_only(_TEXT, columns[c]) for c in _ORGANIZATION_TEXT)
         and all(_only(_REAL, columns[c]) for c in REAL_COLUMNS)
-        and all(_only(_WHOLE, columns[c]) and _exact(columns[c]) for c in INTEGER_COLUMNS)
+        and all(_only(_WHOLE, columns[c]) for c in INTEGER_COLUMNS)
     ):
+        return _organizations_general(values)
+    # Whole numbers through floats (None becomes NaN), as exact as the general path's.
+    wholes = {name: np.array(columns[name], dtype=float) for name in INTEGER_COLUMNS}
+    if any((np.abs(numbers) >= _EXACT_INT).any() for numbers in wholes.values()):
         return _organizations_general(values)
     order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
     frame: dict[str, Any] = {name: _objects(columns[name])[order] for name in names[:-1]}
@@ -528,11 +533,11 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
             for country, kind in zip(columns["country"], columns["type"], strict=True)
         ]
     )[order]
-    for name in INTEGER_COLUMNS:
-        whole = columns[name]
-        missing = np.fromiter((v is None for v in whole), dtype=bool, count=len(whole))
-        numbers = np.fromiter((0 if v is None else v for v in whole), np.int64, len(whole))
-        frame[name] = pd.arrays.IntegerArray(numbers[order], missing[order])
+    for name, numbers in wholes.items():
+        missing = np.isnan(numbers)[order]
+        frame[name] = pd.arrays.IntegerArray(
+            np.nan_to_num(numbers[order]).astype(np.int64), missing
+        )
     for name in REAL_COLUMNS:
         frame[name] = np.array(columns[name], dtype=float)[order]  # None becomes NaN
     frame["properties"] = _objects(_properties(columns["properties"]))[order]
@@ -568,7 +573,8 @@ def _ties_read(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.Da
     since_keys = [since or "" for since in columns["since"]]
     since_rank = {since: rank for rank, since in enumerate(sorted(set(since_keys)))}
     since = np.fromiter(map(since_rank.__getitem__, since_keys), np.int64, count)
-    order = np.lexsort((since, kinds, targets, sources))
+    order = _order((sources, len(organizations)), (targets, len(organizations)),
+                   (kinds, len(_TIE_TYPES)), (since, len(since_rank)))  # fmt: skip
     ends = _objects(organizations)
     frame: dict[str, Any] = {
         "source": ends[sources[order]],
@@ -611,6 +617,23 @@ def _frame(columns: Mapping[str, Any], order: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+def _order(*keys: tuple[np.ndarray, int]) -> np.ndarray:
+    """The stable order of rows by several keys, each ranks below a bound, the first the most
+    significant; one sort of a combined key when it fits in 62 bits (a third of the time of
+    ``np.lexsort``).
+
+    >>> _order((np.array([1, 0, 1]), 2), (np.array([0, 1, 0]), 2)).tolist()
+    [1, 0, 2]
+    """
+    if math.prod(bound for _, bound in keys) >= 2**62:
+        return np.lexsort([ranks for ranks, _ in reversed(keys)])
+    combined = np.zeros(len(keys[0][0]), dtype=np.int64)
+    for ranks, bound in keys:
+        combined *= bound
+        combined += ranks
+    return np.argsort(combined, kind="stable")
+
+
 def _objects(values: Sequence[Any]) -> np.ndarray:
     """Values as a one-dimensional object array (never inferred as text or numbers)."""
     array = np.empty(len(values), dtype=object)
@@ -620,11 +643,6 @@ def _objects(values: Sequence[Any]) -> np.ndarray:
 
 def _only(types: frozenset[type], values: Iterable[Any]) -> bool:
     return set(map(type, values)) <= types
-
-
-def _exact(values: Iterable[Any]) -> bool:
-    """Whole numbers a float holds exactly (the general path goes through floats)."""
-    return all(-_EXACT_INT <= v <= _EXACT_INT for v in values if v is not None)
 
 
 def _properties(texts: Sequence[str | None]) -> list[dict[str, Any]]:
@@ -641,7 +659,7 @@ def _properties(texts: Sequence[str | None]) -> list[dict[str, Any]]:
         flat = not any(isinstance(v, list | dict) for v in properties.values())
         parsed[text] = properties if flat else None
     if all(p is not None for p in parsed.values()):
-        return [dict(parsed[text]) for text in texts]  # type: ignore[arg-type]
+        return list(map(dict, map(parsed.__getitem__, texts)))  # type: ignore[arg-type]
     return [
         dict(known) if (known := parsed[text]) is not None else _properties_anew(text)
         for text in texts
