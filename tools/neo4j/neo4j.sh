@@ -210,11 +210,7 @@ cmd_start() {
     # commit. With a 2 GB young generation and the parallel collector it is rarely copied
     # (G1 with -Xmx2g paused ~0.35 s per load and used half as much server CPU again); the
     # 2 GB old generation still holds a transaction at the memory cap (neo4j.conf below).
-    # The heap's pages are touched at start (as Neo4j's own neo4j.conf does): otherwise the
-    # first pass through the young generation faults its pages in, ~1 s spread over the
-    # first loads and reads (the p95 of 200 ego reads right after a load: 59 → 43 ms).
-    local -a java_options=(-Xms4g -Xmx4g -Xmn2g -XX:+UseParallelGC -XX:+AlwaysPreTouch)
-    local -a extra_java_options
+    local -a java_options=(-Xms4g -Xmx4g -Xmn2g -XX:+UseParallelGC) extra_java_options
     read -r -a extra_java_options <<<"${MAILLAGE_NEO4J_JAVA_OPTS:-}"
     MAILLAGE_NEO4J_PASSWORD=$(<"$password_file") setsid "$java_home/bin/java" \
         "${java_options[@]}" "${extra_java_options[@]}" \
