@@ -283,7 +283,7 @@ def _date(text: str, *, end: bool) -> str | None:
 
 def _cached(parse: Callable[[str], _V]) -> Callable[[str], _V]:
     """``parse`` remembering its answers: a column holds few distinct codes and dates, and
-    parsing each cell anew was a third of validating a Québec-scale workbook."""
+    parsing each cell anew was over a quarter of validating a Québec-scale workbook."""
     return functools.lru_cache(maxsize=1 << 16)(parse)
 
 
