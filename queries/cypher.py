@@ -18,6 +18,7 @@ from maillage.vocabulary import (
     ORGANIZATION_LABELS,
     TIE_COLUMNS,
     TIE_RELATIONSHIPS,
+    VISIBILITIES,
 )
 
 #: The label every organization carries (beside the label of its type).
@@ -259,35 +260,56 @@ _TIE_SEEN: Final = """
 """.strip()
 
 #: The values of one organization a read returns, in order (``properties`` is the JSON
-#: text of the extra columns, ``node`` the node's internal id).
+#: text of the extra columns, ``node`` the node's internal id, ``visibility`` a code: its
+#: place in ``VISIBILITIES``).
 ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties", "node")
-#: The values of one tie a read returns, in order (``relationship`` is the Neo4j type).
+#: The values of one tie a read returns, in order (``type`` is a code: the place of the
+#: relationship's tie type in ``READ_TIE_TYPES``; ``visibility`` as for organizations).
 #: ``source`` and ``target`` are the internal ids of its ends, as in the organizations'
 #: ``node``: reading each end's ``id`` property cost a tenth of an ego read.
 TIE_READ: Final = (
     "source",
     "target",
-    "relationship",
+    "type",
     *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
     "properties",
 )
+#: Tie types in the order of their codes in a read (and of ``ties_frame``).
+READ_TIE_TYPES: Final = tuple(sorted(_RELATIONSHIPS))
+
+
+def _code(expression: str, values: tuple[str, ...]) -> str:
+    """A Cypher ``CASE`` giving the place in ``values`` (a vocabulary) of ``expression``'s
+    value. A read sends codes, not the repeated words: one small integer each instead of a
+    string to pack, send and unpack (two per tie, one per organization)."""
+    cases = " ".join(f"WHEN '{_identifier(value)}' THEN {i}" for i, value in enumerate(values))
+    return f"CASE {expression} {cases} END"
+
+
 # A read joins its ties to its organizations by the nodes' internal ``id()``, as loads do,
 # within the one statement that returns both: ``elementId()`` strings, sent for every
 # organization and twice for every tie, cost an ego read around a hub a fifth of its time.
-_READ_EXPRESSIONS: Final = {
+# Every visibility a read returns is one of ``VISIBILITIES``: the query keeps only those
+# its audience sees.
+_ORGANIZATION_EXPRESSIONS: Final = {
     "node": "id(o)",
+    "visibility": _code("p.visibility", VISIBILITIES),
+}
+_TIE_EXPRESSIONS: Final = {
     "source": "id(s)",
     "target": "id(t)",
-    "relationship": "type(r)",
+    "type": _code("type(r)", tuple(_RELATIONSHIPS[t] for t in READ_TIE_TYPES)),
+    "visibility": _code("p.visibility", VISIBILITIES),
 }
 
 
-def _read_list(columns: tuple[str, ...], element: str) -> str:
-    """A Cypher list of an element's values, e.g. ``[p.id, p.name, ...]``."""
+def _read_list(columns: tuple[str, ...], expressions: Mapping[str, str]) -> str:
+    """A Cypher list of an element's values: ``expressions[column]``, else the property of
+    ``p`` (the element's properties), e.g. ``[p.id, p.name, ...]``."""
     values = []
     for column in columns:
         name = "properties_json" if column == "properties" else _identifier(column)
-        values.append(_READ_EXPRESSIONS.get(column, f"{element}.{name}"))
+        values.append(expressions.get(column, f"p.{name}"))
     return "[" + ", ".join(values) + "]"
 
 
@@ -302,8 +324,8 @@ def _as_columns(rows: str, width: int) -> str:
 # node's property chain again for each of them (PROFILE: most of an ego read's time). The
 # rows are built per element (``collect`` would drop nulls from a column), then sent as
 # columns: the client unpacks a few long lists instead of thousands of short ones.
-_ORGANIZATION_LIST: Final = _read_list(ORGANIZATION_READ, "p")
-_TIE_LIST: Final = _read_list(TIE_READ, "p")
+_ORGANIZATION_LIST: Final = _read_list(ORGANIZATION_READ, _ORGANIZATION_EXPRESSIONS)
+_TIE_LIST: Final = _read_list(TIE_READ, _TIE_EXPRESSIONS)
 _RETURN_COLUMNS: Final = f"""
 RETURN {_as_columns("organizations", len(ORGANIZATION_READ))} AS organizations,
        {_as_columns("ties", len(TIE_READ))} AS ties

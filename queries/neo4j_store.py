@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from maillage.vocabulary import TIE_COLUMNS
+from maillage.vocabulary import TIE_COLUMNS, VISIBILITIES
 from queries import cypher
 from queries.collector import collector_paused
 from queries.store import (
@@ -490,17 +490,16 @@ _TEXT: Final[frozenset[type]] = frozenset({str, type(None)})
 _STRING: Final[frozenset[type]] = frozenset({str})
 _WHOLE: Final[frozenset[type]] = frozenset({int, type(None)})
 _REAL: Final[frozenset[type]] = frozenset({float, int, type(None)})
+_CODE: Final[frozenset[type]] = frozenset({int})
 _ORGANIZATION_TEXT: Final = tuple(
-    c for c in cypher.ORGANIZATION_READ[:-1] if c not in INTEGER_COLUMNS + REAL_COLUMNS
+    c
+    for c in cypher.ORGANIZATION_READ[:-1]
+    if c not in (*INTEGER_COLUMNS, *REAL_COLUMNS, "visibility")
 )
-_TIE_TEXT: Final = ("since", "until", "visibility", "source_ref", "note", "properties")
-#: A relationship type's place in the order of ``ties_frame``, which sorts by tie type.
-_RELATIONSHIP_RANK: Final = {
-    relationship: rank
-    for rank, (_, relationship) in enumerate(sorted(cypher.RELATIONSHIP_OF.items()))
-}
-#: Tie types in that order.
-_TIE_TYPES: Final = np.array(sorted(cypher.RELATIONSHIP_OF), dtype=object)
+_TIE_TEXT: Final = ("since", "until", "source_ref", "note", "properties")
+#: What the codes of a read stand for (``ties_frame`` sorts by tie type, in this order).
+_TIE_TYPES: Final = np.array(cypher.READ_TIE_TYPES, dtype=object)
+_VISIBILITIES: Final = np.array(VISIBILITIES, dtype=object)
 
 
 def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
@@ -513,6 +512,7 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
         return _organizations_general(values)
     if not (
         all(_only(_TEXT, columns[c]) for c in _ORGANIZATION_TEXT)
+        and _only(_CODE, columns["visibility"])
         and all(_only(_REAL, columns[c]) for c in REAL_COLUMNS)
         and all(_only(_WHOLE, columns[c]) for c in INTEGER_COLUMNS)
     ):
@@ -523,9 +523,7 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
         return _organizations_general(values)
     order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
     frame: dict[str, Any] = {name: _objects(columns[name])[order] for name in names[:-1]}
-    frame["visibility"] = _objects(["public" if v is None else v for v in columns["visibility"]])[
-        order
-    ]
+    frame["visibility"] = _VISIBILITIES[np.array(columns["visibility"], dtype=np.intp)[order]]
     # Québec is the default home; a multinational network may have no seat country.
     frame["country"] = _objects(
         [
@@ -545,7 +543,9 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
 
 
 def _organizations_general(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    organizations = pd.DataFrame(dict(zip(cypher.ORGANIZATION_READ, values, strict=True)))
+    columns = dict(zip(cypher.ORGANIZATION_READ, values, strict=True))
+    columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
+    organizations = pd.DataFrame(columns)
     return organizations_frame(organizations.drop(columns="node"))
 
 
@@ -558,6 +558,8 @@ def _ties_read(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.Da
         count
         and _only(_STRING, ids.values())
         and all(_only(_TEXT, columns[c]) for c in _TIE_TEXT)
+        and _only(_CODE, columns["type"])
+        and _only(_CODE, columns["visibility"])
         and _only(_REAL, columns["weight"])
     ):
         return _ties_general(values, ids)
@@ -567,9 +569,7 @@ def _ties_read(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.Da
     node_rank = {node: place[org_id] for node, org_id in ids.items()}
     sources = np.fromiter(map(node_rank.__getitem__, columns["source"]), np.int64, count)
     targets = np.fromiter(map(node_rank.__getitem__, columns["target"]), np.int64, count)
-    kinds = np.fromiter(
-        map(_RELATIONSHIP_RANK.__getitem__, columns["relationship"]), np.int64, count
-    )
+    kinds = np.array(columns["type"], dtype=np.int64)
     since_keys = [since or "" for since in columns["since"]]
     since_rank = {since: rank for rank, since in enumerate(sorted(set(since_keys)))}
     since = np.fromiter(map(since_rank.__getitem__, since_keys), np.int64, count)
@@ -583,9 +583,7 @@ def _ties_read(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.Da
     }
     for name in ("since", "until", "source_ref", "note"):
         frame[name] = _objects(columns[name])[order]
-    frame["visibility"] = _objects(["public" if v is None else v for v in columns["visibility"]])[
-        order
-    ]
+    frame["visibility"] = _VISIBILITIES[np.array(columns["visibility"], dtype=np.intp)[order]]
     weights = np.array(columns["weight"], dtype=float)[order]  # None becomes NaN
     frame["weight"] = np.where(np.isnan(weights), 1.0, weights)
     frame["properties"] = _objects(_properties(columns["properties"]))[order]
@@ -593,11 +591,17 @@ def _ties_read(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.Da
 
 
 def _ties_general(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.DataFrame:
-    ties = pd.DataFrame(dict(zip(cypher.TIE_READ, values, strict=True)))
+    columns = dict(zip(cypher.TIE_READ, values, strict=True))
     for end in ("source", "target"):
-        ties[end] = [ids[node] for node in ties[end]]
-    ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
-    return ties_frame(ties.drop(columns="relationship"))
+        columns[end] = [ids[node] for node in columns[end]]
+    columns["type"] = _decoded(columns["type"], cypher.READ_TIE_TYPES)
+    columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
+    return ties_frame(pd.DataFrame(columns))
+
+
+def _decoded(codes: Sequence[Any], words: Sequence[str]) -> list[Any]:
+    """The words the codes of a read stand for (anything else kept as it is)."""
+    return [words[code] if code.__class__ is int else code for code in codes]
 
 
 def _frame(columns: Mapping[str, Any], order: Sequence[str]) -> pd.DataFrame:

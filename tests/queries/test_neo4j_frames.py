@@ -1,8 +1,9 @@
 """The Neo4j store shapes what it reads exactly as ``organizations_frame`` and ``ties_frame``.
 
 Reads build their frames from the columns Neo4j sends, in NumPy (the general functions
-cost half of an ego read); these tests hold that shortcut to the general path on
-canonical rows, on rows the store would never write, and on none at all. No server.
+cost half of an ego read), with tie types and visibilities sent as codes; these tests
+hold that shortcut to decoding the codes and taking the general path, on canonical rows,
+on rows the store would never write, and on none at all. No server.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.vocabulary import ORGANIZATION_TYPES, TIE_RELATIONSHIPS
+from maillage.vocabulary import ORGANIZATION_TYPES, VISIBILITIES
 from queries import cypher, neo4j_store
 from queries.store import INTEGER_COLUMNS, REAL_COLUMNS, organizations_frame, ties_frame
 
@@ -26,8 +27,11 @@ PROPERTIES = (
         st.none() | st.integers() | st.text(max_size=5) | st.lists(st.integers()),
     ).map(json.dumps)
 )
+#: A visibility as a read sends it: a code, or (never sent, but handled) anything else.
+VISIBILITY = st.sampled_from(range(len(VISIBILITIES))) | TEXT
 ORGANIZATION_VALUES = {
     "id": st.text(max_size=6),
+    "visibility": VISIBILITY,
     "type": st.none() | st.sampled_from(ORGANIZATION_TYPES),
     "properties": PROPERTIES,
     **{c: st.none() | st.integers(-(2**60), 2**60) for c in INTEGER_COLUMNS},
@@ -52,8 +56,20 @@ def _ties_read(rows: list[list[object]], ids: dict[str, object]) -> pd.DataFrame
     return neo4j_store._ties_read(columns(rows, cypher.TIE_READ), ids)
 
 
+def decoded(rows: list[list[object]], names: tuple[str, ...], **words: tuple[str, ...]):
+    """Rows as dicts, their codes replaced by the words they stand for."""
+    plain = [dict(zip(names, row, strict=True)) for row in rows]
+    for row in plain:
+        for column, vocabulary in words.items():
+            code = row[column]
+            if isinstance(code, int) and not isinstance(code, bool):
+                row[column] = vocabulary[code]
+    return plain
+
+
 def general_organizations(rows: list[list[object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(cypher.ORGANIZATION_READ))
+    plain = decoded(rows, cypher.ORGANIZATION_READ, visibility=VISIBILITIES)
+    frame = pd.DataFrame(plain, columns=list(cypher.ORGANIZATION_READ))
     return organizations_frame(frame.drop(columns="node"))
 
 
@@ -67,11 +83,11 @@ TIE_ROWS = st.lists(
     st.tuples(
         st.sampled_from(["n1", "n2", "n3"]),
         st.sampled_from(["n1", "n2", "n3"]),
-        st.sampled_from(sorted(TIE_RELATIONSHIPS.values())),
+        st.sampled_from(range(len(cypher.READ_TIE_TYPES))),  # type, as a code
         st.none() | st.floats() | st.integers(-5, 5),  # weight
         st.none() | st.sampled_from(["", "2015-01-01", "2020-06-30"]),  # since
         TEXT,  # until
-        TEXT,  # visibility
+        VISIBILITY,
         TEXT,  # source_ref
         TEXT,  # note
         PROPERTIES,
@@ -82,11 +98,11 @@ IDS = {"n1": "a", "n2": "b", "n3": "a2"}
 
 
 def general_ties(rows: list[list[object]], ids: dict[str, object]) -> pd.DataFrame:
-    ties = pd.DataFrame(rows, columns=list(cypher.TIE_READ))
+    plain = decoded(rows, cypher.TIE_READ, type=cypher.READ_TIE_TYPES, visibility=VISIBILITIES)
+    ties = pd.DataFrame(plain, columns=list(cypher.TIE_READ))
     for end in ("source", "target"):
         ties[end] = [ids[node] for node in ties[end]]
-    ties["type"] = [cypher.TIE_TYPE_OF[rel] for rel in ties["relationship"]]
-    return ties_frame(ties.drop(columns="relationship"))
+    return ties_frame(ties)
 
 
 @settings(max_examples=100, deadline=None)
@@ -97,7 +113,8 @@ def test_ties_read_as_ties_frame(rows):
 
 def organization(org_id: object, **values: object) -> list[object]:
     row = dict.fromkeys(cypher.ORGANIZATION_READ)
-    row.update(id=org_id, name=str(org_id).upper(), type="enterprise", node=f"n-{org_id}")
+    row.update(id=org_id, name=str(org_id).upper(), type="enterprise", visibility=0)
+    row.update(node=f"n-{org_id}")
     row.update(values)
     return list(row.values())
 
@@ -111,6 +128,7 @@ ODD_ORGANIZATIONS = [
     [organization("a", lat="45.5"), organization("b", lat=46.0)],
     [organization(3), organization("b")],
     [organization("a", properties={"colour": "green"})],
+    [organization("a", visibility="public"), organization("b")],  # a word, not a code
 ]
 
 
@@ -120,10 +138,12 @@ def test_odd_organizations_take_the_general_path():
 
 
 def test_odd_ties_take_the_general_path():
-    tie = ["n1", "n2", "PARTNER", 1.0, None, None, "public", None, None, "{}"]
+    tie = ["n1", "n2", 3, 1.0, None, None, 0, None, None, "{}"]
     odd = [
         [tie, [*tie[:3], "2", *tie[4:]]],  # weight as text
         [tie, [*tie[:7], 12, *tie[8:]]],  # a number as source_ref
+        [tie, [*tie[:6], None, *tie[7:]]],  # no visibility code
+        [tie, [*tie[:2], None, *tie[3:]]],  # no type code
     ]
     for rows in odd:
         pd.testing.assert_frame_equal(_ties_read(rows, IDS), general_ties(rows, IDS))
