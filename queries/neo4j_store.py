@@ -522,7 +522,11 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     if any((np.abs(numbers) >= _EXACT_INT).any() for numbers in wholes.values()):
         return _organizations_general(values)
     order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
-    frame: dict[str, Any] = {name: _objects(columns[name])[order] for name in names[:-1]}
+    frame: dict[str, Any] = {
+        name: _objects(columns[name])[order]
+        for name in _ORGANIZATION_TEXT
+        if name not in ("country", "properties")  # shaped below
+    }
     frame["visibility"] = _VISIBILITIES[np.array(columns["visibility"], dtype=np.intp)[order]]
     # Québec is the default home; a multinational network may have no seat country.
     frame["country"] = _objects(
