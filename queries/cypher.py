@@ -291,15 +291,13 @@ def _code(expression: str, values: tuple[str, ...]) -> str:
 # organization and twice for every tie, cost an ego read around a hub a fifth of its time.
 # Every visibility a read returns is one of ``VISIBILITIES``: the query keeps only those
 # its audience sees.
-_ORGANIZATION_EXPRESSIONS: Final = {
-    "node": "id(o)",
-    "visibility": _code("p.visibility", VISIBILITIES),
-}
+_VISIBILITY_CODE: Final = _code("p.visibility", VISIBILITIES)
+_ORGANIZATION_EXPRESSIONS: Final = {"node": "id(o)", "visibility": _VISIBILITY_CODE}
 _TIE_EXPRESSIONS: Final = {
     "source": "id(s)",
     "target": "id(t)",
     "type": _code("type(r)", tuple(_RELATIONSHIPS[t] for t in READ_TIE_TYPES)),
-    "visibility": _code("p.visibility", VISIBILITIES),
+    "visibility": _VISIBILITY_CODE,
 }
 
 
