@@ -52,8 +52,8 @@ def _organizations_read(rows: list[list[object]]) -> pd.DataFrame:
     return neo4j_store._organizations_read(columns(rows, cypher.ORGANIZATION_READ))
 
 
-def _ties_read(rows: list[list[object]], ids: dict[str, object]) -> pd.DataFrame:
-    return neo4j_store._ties_read(columns(rows, cypher.TIE_READ), ids)
+def _ties_read(rows: list[list[object]], ids: dict[object, object]) -> pd.DataFrame:
+    return neo4j_store._ties_read(columns(rows, cypher.TIE_READ), list(ids), list(ids.values()))
 
 
 def decoded(rows: list[list[object]], names: tuple[str, ...], **words: tuple[str, ...]):
@@ -62,7 +62,7 @@ def decoded(rows: list[list[object]], names: tuple[str, ...], **words: tuple[str
     for row in plain:
         for column, vocabulary in words.items():
             code = row[column]
-            if isinstance(code, int) and not isinstance(code, bool):
+            if isinstance(code, int) and not isinstance(code, bool) and 0 <= code < len(vocabulary):
                 row[column] = vocabulary[code]
     return plain
 
@@ -81,8 +81,8 @@ def test_organizations_read_as_organizations_frame(rows):
 
 TIE_ROWS = st.lists(
     st.tuples(
-        st.sampled_from(["n1", "n2", "n3"]),
-        st.sampled_from(["n1", "n2", "n3"]),
+        st.sampled_from([11, 12, 13]),  # the ends' nodes, as Neo4j numbers them
+        st.sampled_from([11, 12, 13]),
         st.sampled_from(range(len(cypher.READ_TIE_TYPES))),  # type, as a code
         st.none() | st.floats() | st.integers(-5, 5),  # weight
         st.none() | st.sampled_from(["", "2015-01-01", "2020-06-30"]),  # since
@@ -94,10 +94,10 @@ TIE_ROWS = st.lists(
     ).map(list),
     max_size=12,
 )
-IDS = {"n1": "a", "n2": "b", "n3": "a2"}
+IDS = {13: "a", 12: "b", 11: "a2"}
 
 
-def general_ties(rows: list[list[object]], ids: dict[str, object]) -> pd.DataFrame:
+def general_ties(rows: list[list[object]], ids: dict[object, object]) -> pd.DataFrame:
     plain = decoded(rows, cypher.TIE_READ, type=cypher.READ_TIE_TYPES, visibility=VISIBILITIES)
     ties = pd.DataFrame(plain, columns=list(cypher.TIE_READ))
     for end in ("source", "target"):
@@ -138,17 +138,23 @@ def test_odd_organizations_take_the_general_path():
 
 
 def test_odd_ties_take_the_general_path():
-    tie = ["n1", "n2", 3, 1.0, None, None, 0, None, None, "{}"]
+    tie = [11, 12, 3, 1.0, None, None, 0, None, None, "{}"]
     odd = [
         [tie, [*tie[:3], "2", *tie[4:]]],  # weight as text
         [tie, [*tie[:7], 12, *tie[8:]]],  # a number as source_ref
         [tie, [*tie[:6], None, *tie[7:]]],  # no visibility code
+        [tie, [*tie[:6], 7, *tie[7:]]],  # a visibility code beyond the vocabulary
         [tie, [*tie[:2], None, *tie[3:]]],  # no type code
+        [tie, [*tie[:2], 2.0, *tie[3:]]],  # a type code that is no whole number
     ]
     for rows in odd:
         pd.testing.assert_frame_equal(_ties_read(rows, IDS), general_ties(rows, IDS))
-    ids = {"n1": "a", "n2": 7}  # an end whose id is a number
-    pd.testing.assert_frame_equal(_ties_read([tie], ids), general_ties([tie], ids))
+    for ids in (
+        {11: "a", 12: 7},  # an end whose id is a number
+        {11: "a", 12: "a"},  # two nodes with one id
+        {"n1": "a", "n2": "b", 11: "c", 12: "d"},  # nodes that are not numbers
+    ):
+        pd.testing.assert_frame_equal(_ties_read([tie], ids), general_ties([tie], ids))
 
 
 def test_each_row_gets_its_own_properties():
