@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -13,12 +12,10 @@ import numpy as np
 import pandas as pd
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from maillage.vocabulary import TIE_COLUMNS, VISIBILITIES
-from queries import cypher
+from maillage.vocabulary import VISIBILITIES
+from queries import cypher, frames
 from queries.collector import collector_paused
 from queries.store import (
-    INTEGER_COLUMNS,
-    REAL_COLUMNS,
     GraphQuery,
     LoadResult,
     Progress,
@@ -477,24 +474,11 @@ def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list
 
 
 # Reading: values come back from Neo4j as columns of plain values, in the order of
-# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``. What the store wrote is already
-# canonical, so the frames are built column by column, in NumPy where it can: the general
-# ``organizations_frame`` and ``ties_frame`` (pandas operations per column) took 30 ms of
-# an ego read around a hub. A value the store would not have written (a property set by
-# hand in Neo4j Browser, say) sends the rows down the general path.
+# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``, tie ends as node numbers and
+# vocabularies as codes. They are decoded here, then shaped by ``queries.frames``; a value
+# the store would not have written (a property set by hand in Neo4j Browser, say) sends
+# the rows down the general path.
 
-#: The largest integer a float holds exactly: the general path goes through floats.
-_EXACT_INT = 2**53
-_TEXT: Final[frozenset[type]] = frozenset({str, type(None)})
-_STRING: Final[frozenset[type]] = frozenset({str})
-_WHOLE: Final[frozenset[type]] = frozenset({int, type(None)})
-_REAL: Final[frozenset[type]] = frozenset({float, int, type(None)})
-_ORGANIZATION_TEXT: Final = tuple(
-    c
-    for c in cypher.ORGANIZATION_READ[:-1]
-    if c not in (*INTEGER_COLUMNS, *REAL_COLUMNS, "visibility")
-)
-_TIE_TEXT: Final = ("since", "until", "source_ref", "note", "properties")
 #: What the codes of a read stand for (``ties_frame`` sorts by tie type, in this order).
 _TIE_TYPES: Final = np.array(cypher.READ_TIE_TYPES, dtype=object)
 _VISIBILITIES: Final = np.array(VISIBILITIES, dtype=object)
@@ -503,46 +487,10 @@ _VISIBILITIES: Final = np.array(VISIBILITIES, dtype=object)
 def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Organizations read from Neo4j (columns in the order of ``cypher.ORGANIZATION_READ``),
     as ``organizations_frame`` would shape them."""
-    names = cypher.ORGANIZATION_READ
-    columns = dict(zip(names, values, strict=True))
-    ids = columns["id"]
-    if not ids or not _only(_STRING, ids):
-        return _organizations_general(values)
-    visibilities = _codes(columns["visibility"], len(_VISIBILITIES))
-    if not (
-        all(_only(_TEXT, columns[c]) for c in _ORGANIZATION_TEXT)
-        and visibilities is not None
-        and all(_only(_REAL, columns[c]) for c in REAL_COLUMNS)
-        and all(_only(_WHOLE, columns[c]) for c in INTEGER_COLUMNS)
-    ):
-        return _organizations_general(values)
-    # Whole numbers through floats (None becomes NaN), as exact as the general path's.
-    wholes = {name: np.array(columns[name], dtype=float) for name in INTEGER_COLUMNS}
-    if any((np.abs(numbers) >= _EXACT_INT).any() for numbers in wholes.values()):
-        return _organizations_general(values)
-    order = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
-    frame: dict[str, Any] = {
-        name: _objects(columns[name])[order]
-        for name in _ORGANIZATION_TEXT
-        if name not in ("country", "properties")  # shaped below
-    }
-    frame["visibility"] = _VISIBILITIES[visibilities[order]]
-    # Québec is the default home; a multinational network may have no seat country.
-    frame["country"] = _objects(
-        [
-            "CA" if country is None and kind != "international_partner" else country
-            for country, kind in zip(columns["country"], columns["type"], strict=True)
-        ]
-    )[order]
-    for name, numbers in wholes.items():
-        missing = np.isnan(numbers)[order]
-        frame[name] = pd.arrays.IntegerArray(
-            np.nan_to_num(numbers[order]).astype(np.int64), missing
-        )
-    for name in REAL_COLUMNS:
-        frame[name] = np.array(columns[name], dtype=float)[order]  # None becomes NaN
-    frame["properties"] = _objects(_properties(columns["properties"]))[order]
-    return _frame(frame, names[:-1])
+    columns = dict(zip(cypher.ORGANIZATION_READ, values, strict=True))
+    codes = _codes(columns["visibility"], len(_VISIBILITIES))
+    frame = None if codes is None else frames.organizations(columns, _VISIBILITIES[codes])
+    return _organizations_general(values) if frame is None else frame
 
 
 def _organizations_general(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
@@ -571,10 +519,8 @@ def _ties_read(
         and targets is not None
         and kinds is not None
         and visibilities is not None
-        and _only(_STRING, ids)
+        and frames.only(frames.STRING, ids)
         and len(set(ids)) == len(ids)
-        and all(_only(_TEXT, columns[c]) for c in _TIE_TEXT)
-        and _only(_REAL, columns["weight"])
     ):
         return _ties_general(values, dict(zip(nodes, ids, strict=True)))
     # Each end as the rank of its organization's id, through the sorted node numbers.
@@ -588,20 +534,16 @@ def _ties_read(
         if not (known[at] == end).all():  # an end that is no organization read
             return _ties_general(values, dict(zip(nodes, ids, strict=True)))
         end_ranks.append(ranks[by_node[at]])
+    by_rank = frames.objects(ids)[np.argsort(ranks)]
+    columns.update(
+        source=by_rank[end_ranks[0]],
+        target=by_rank[end_ranks[1]],
+        type=_TIE_TYPES[kinds],
+        visibility=_VISIBILITIES[visibilities],
+    )
     order = _tie_order(end_ranks[0], end_ranks[1], kinds, len(ids), columns["since"])
-    by_rank = _objects(ids)[np.argsort(ranks)]
-    frame: dict[str, Any] = {
-        "source": by_rank[end_ranks[0][order]],
-        "target": by_rank[end_ranks[1][order]],
-        "type": _TIE_TYPES[kinds[order]],
-    }
-    for name in ("since", "until", "source_ref", "note"):
-        frame[name] = _objects(columns[name])[order]
-    frame["visibility"] = _VISIBILITIES[visibilities[order]]
-    weights = np.array(columns["weight"], dtype=float)[order]  # None becomes NaN
-    frame["weight"] = np.where(np.isnan(weights), 1.0, weights)
-    frame["properties"] = _objects(_properties(columns["properties"]))[order]
-    return _frame(frame, [*TIE_COLUMNS, "properties"])
+    frame = frames.ties(columns, order)
+    return _ties_general(values, dict(zip(nodes, ids, strict=True))) if frame is None else frame
 
 
 def _tie_order(
@@ -654,23 +596,6 @@ def _decoded(codes: Sequence[Any], words: Sequence[str]) -> list[Any]:
     ]
 
 
-def _frame(columns: Mapping[str, Any], order: Sequence[str]) -> pd.DataFrame:
-    """A frame of the arrays in ``columns``, in ``order``, object arrays kept as objects.
-
-    The object columns go in as one two-dimensional block, which pandas keeps as it is
-    (a frame built column by column copies them into such a block; a plain constructor
-    would make text columns of them); the others are inserted after.
-    """
-    shared = [name for name in order if columns[name].dtype == object]
-    count = len(columns[order[0]])
-    block = np.vstack([columns[name] for name in shared]) if shared else np.empty((0, count))
-    frame = pd.DataFrame(block.T, columns=shared, dtype=object, copy=False)
-    for position, name in enumerate(order):
-        if name not in shared:
-            frame.insert(position, name, columns[name])
-    return frame
-
-
 def _codes(values: Sequence[Any], bound: int | None) -> np.ndarray | None:
     """Whole numbers (node numbers, or codes below ``bound``) as an array; None if any
     value is something else. A read sends only whole numbers there (``id()`` and ``CASE``
@@ -688,45 +613,6 @@ def _codes(values: Sequence[Any], bound: int | None) -> np.ndarray | None:
     if bound is not None and len(numbers) and (numbers.min() < 0 or numbers.max() >= bound):
         return None
     return numbers
-
-
-def _objects(values: Sequence[Any]) -> np.ndarray:
-    """Values as a one-dimensional object array (never inferred as text or numbers)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-def _only(types: frozenset[type], values: Iterable[Any]) -> bool:
-    return set(map(type, values)) <= types
-
-
-def _properties(texts: Sequence[str | None]) -> list[dict[str, Any]]:
-    """The ``properties`` dicts of JSON texts, each row its own dict.
-
-    Rows share few distinct texts (``{}`` above all): each is parsed once, and its dict
-    copied per row when its values are plain (a nested list or dict is parsed anew, so
-    that no two rows share it).
-    """
-    parsed: dict[str | None, dict[str, Any] | None] = {}
-    for text in set(texts):
-        loaded = json.loads(text) if text else {}
-        properties = dict(loaded) if isinstance(loaded, dict) else {}
-        flat = not any(isinstance(v, list | dict) for v in properties.values())
-        parsed[text] = properties if flat else None
-    if all(p == {} for p in parsed.values()):  # none has any (ties, mostly): a third of the time
-        return [{} for _ in texts]
-    if all(p is not None for p in parsed.values()):
-        return list(map(dict, map(parsed.__getitem__, texts)))  # type: ignore[arg-type]
-    return [
-        dict(known) if (known := parsed[text]) is not None else _properties_anew(text)
-        for text in texts
-    ]
-
-
-def _properties_anew(text: str | None) -> dict[str, Any]:
-    loaded = json.loads(text) if text else {}
-    return dict(loaded) if isinstance(loaded, dict) else {}
 
 
 def _batches(rows: Iterable[_R]) -> Iterator[list[_R]]:

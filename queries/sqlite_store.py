@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from queries import sql
+from queries import frames, sql
 from queries.store import (
+    ORGANIZATION_COLUMNS,
     GraphQuery,
     LoadResult,
     Progress,
@@ -148,18 +149,18 @@ class SQLiteStore:
             if query.focus is None:
                 org_rows = self._connection.execute(sql.SELECT_ORGANIZATIONS, parameters)
                 tie_rows = self._connection.execute(sql.SELECT_TIES, parameters)
-                orgs, ties = _organizations(org_rows.fetchall()), _ties(tie_rows.fetchall())
+                orgs, ties = org_rows.fetchall(), tie_rows.fetchall()
             else:
                 orgs, ties = self._ego(query.focus, query.hops, parameters)
-        return organizations_frame(orgs), ties_frame(ties)
+        return _organizations_frame(orgs), _ties_frame(ties)
 
     def _ego(
         self, focus: str, hops: int, parameters: dict[str, Any]
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ) -> tuple[list[Any], list[Any]]:
         """The neighbourhood read hop by hop through the indexes, never the whole graph."""
         self._fill_id_list([focus])
         if not self._connection.execute(sql.SELECT_LISTED_ORGANIZATIONS, parameters).fetchall():
-            return _organizations([]), _ties([])
+            return [], []
         reached, frontier = {focus}, {focus}
         for _ in range(hops):
             if not frontier:
@@ -171,7 +172,7 @@ class SQLiteStore:
         self._fill_id_list(reached)
         org_rows = self._connection.execute(sql.SELECT_LISTED_ORGANIZATIONS, parameters)
         tie_rows = self._connection.execute(sql.SELECT_LISTED_TIES, parameters)
-        return _organizations(org_rows.fetchall()), _ties(tie_rows.fetchall())
+        return org_rows.fetchall(), tie_rows.fetchall()
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         rows = [
@@ -259,25 +260,46 @@ def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
         yield batch
 
 
-def _organizations(rows: list[Any]) -> pd.DataFrame:
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "id", "name", "type", "legal_form", "sector", "region", "city", "country", "lat",
-            "lon", "website", "founded", "members", "employees", "tags", "visibility",
-            "properties",
-        ],
-    )  # fmt: skip
+#: The columns of ``sql.SELECT_ORGANIZATIONS`` and ``sql.SELECT_TIES`` (and their listed
+#: forms), in order.
+_ORGANIZATION_READ = (*ORGANIZATION_COLUMNS, "properties")
+_TIE_READ = ("source", "target", "type", "weight", "since", "until", "visibility",
+             "source_ref", "note", "properties", "since_key")  # fmt: skip
+_TIE_WORDS = ("source", "target", "type", "visibility")
 
 
-def _ties(rows: list[Any]) -> pd.DataFrame:
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "source", "target", "type", "weight", "since", "until", "visibility", "source_ref",
-            "note", "properties",
-        ],
-    )  # fmt: skip
+def _organizations_frame(rows: list[Any]) -> pd.DataFrame:
+    """Organizations as read, in canonical shape: by ``queries.frames`` when the values
+    are what the store writes (the general ``organizations_frame`` otherwise)."""
+    if rows:
+        columns = dict(zip(_ORGANIZATION_READ, zip(*rows, strict=True), strict=True))
+        visibility = columns["visibility"]
+        if frames.only(frames.STRING, visibility):
+            frame = frames.organizations(columns, frames.objects(visibility))
+            if frame is not None:
+                return frame
+    return organizations_frame(pd.DataFrame(rows, columns=list(_ORGANIZATION_READ)))
+
+
+def _ties_frame(rows: list[Any]) -> pd.DataFrame:
+    """Ties as read, in canonical shape: by ``queries.frames`` when the values are what
+    the store writes and in its order (the general ``ties_frame`` otherwise)."""
+    if rows:
+        columns: dict[str, Any] = dict(zip(_TIE_READ, zip(*rows, strict=True), strict=True))
+        if all(frames.only(frames.STRING, columns[c]) for c in _TIE_WORDS) and _in_order(columns):
+            columns.update((c, frames.objects(columns[c])) for c in _TIE_WORDS)
+            frame = frames.ties(columns, None)
+            if frame is not None:
+                return frame
+    return ties_frame(pd.DataFrame(rows, columns=list(_TIE_READ)))
+
+
+def _in_order(ties: dict[str, Any]) -> bool:
+    """Whether the ties are in the order of ``ties_frame``: the query sorts them by source,
+    target, type (as Python orders text) and ``since_key``, which the store keeps equal to
+    since, or the empty text for none (as ``ties_frame`` sorts since)."""
+    since = ties["since"]
+    return frames.only(frames.TEXT, since) and [s or "" for s in since] == list(ties["since_key"])
 
 
 def _json_or_none(values: tuple[str, ...] | None) -> str | None:
