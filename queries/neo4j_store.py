@@ -240,6 +240,7 @@ class Neo4jStore:
             if t in cypher.RELATIONSHIP_OF
         ]
         parameters: dict[str, Any] = {
+            **cypher.READ_CODES,
             "levels": list(query.levels),
             "types": None if query.organization_types is None else list(query.organization_types),
             "regions": None if query.regions is None else list(query.regions),
