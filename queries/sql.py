@@ -90,14 +90,15 @@ _ORGANIZATION_SEEN = """
     AND (:types IS NULL OR {o}.type IN (SELECT value FROM json_each(:types)))
     AND (:regions IS NULL OR {o}.region IN (SELECT value FROM json_each(:regions)))
 """
-#: Which ties a query sees, both ends included (aliases ``t``, ``s``, ``g``). Parameters as
-#: above plus tie_types (JSON list or NULL) and as_of (ISO date or NULL).
+#: Which ties a query sees by their own values (alias ``t``). Parameters as above plus
+#: tie_types (JSON list or NULL) and as_of (ISO date or NULL).
 _TIE_ITSELF_SEEN = """
     t.visibility IN (SELECT value FROM json_each(:levels))
     AND (:tie_types IS NULL OR t.type IN (SELECT value FROM json_each(:tie_types)))
     AND (:as_of IS NULL OR ((t.since IS NULL OR t.since <= :as_of)
                             AND (t.until IS NULL OR t.until >= :as_of)))
 """
+#: Which ties a query sees, both ends included (aliases ``t``, ``s``, ``g``).
 _TIE_SEEN = (
     _TIE_ITSELF_SEEN
     + "AND"
