@@ -260,8 +260,8 @@ class Neo4jStore:
 
         with collector_paused():
             organizations, ties = self._consistent(read)
-            frame = _organizations_read(organizations)
-            return frame, _ties_read(ties, organizations[-1], organizations[0])
+            nodes, ids = organizations[-1], organizations[0]
+            return _organizations_read(organizations), _ties_read(ties, nodes, ids)
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         """Store each metric column as organization property ``maillage_<column>``.
