@@ -9,14 +9,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from queries.store import INTEGER_COLUMNS, ORGANIZATION_COLUMNS, REAL_COLUMNS, TIE_COLUMNS
+from queries.store import (
+    INTEGER_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    REAL_COLUMNS,
+    TIE_COLUMNS,
+    as_properties,
+)
 
 #: The largest integer a float holds exactly: the general path goes through floats.
 _EXACT_INT = 2**53
@@ -155,8 +160,7 @@ def properties(texts: Sequence[str | None]) -> list[dict[str, Any]]:
     """
     parsed: dict[str | None, dict[str, Any] | None] = {}
     for text in set(texts):
-        loaded = json.loads(text) if text else {}
-        flat = dict(loaded) if isinstance(loaded, dict) else {}
+        flat = as_properties(text)
         nested = any(isinstance(v, list | dict) for v in flat.values())
         parsed[text] = None if nested else flat
     if all(p == {} for p in parsed.values()):  # none has any (ties, mostly): a third of the time
@@ -164,11 +168,6 @@ def properties(texts: Sequence[str | None]) -> list[dict[str, Any]]:
     if all(p is not None for p in parsed.values()):
         return list(map(dict, map(parsed.__getitem__, texts)))  # type: ignore[arg-type]
     return [
-        dict(known) if (known := parsed[text]) is not None else _properties_anew(text)
+        dict(known) if (known := parsed[text]) is not None else as_properties(text)
         for text in texts
     ]
-
-
-def _properties_anew(text: str | None) -> dict[str, Any]:
-    loaded = json.loads(text) if text else {}
-    return dict(loaded) if isinstance(loaded, dict) else {}

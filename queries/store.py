@@ -165,7 +165,7 @@ def organizations_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.
     # Québec is the default home; a multinational network may have no seat country.
     domestic = orgs["type"] != "international_partner"
     orgs["country"] = orgs["country"].where(orgs["country"].notna() | ~domestic, "CA")
-    orgs["properties"] = pd.Series([_as_properties(p) for p in orgs["properties"]], dtype=object)
+    orgs["properties"] = pd.Series([as_properties(p) for p in orgs["properties"]], dtype=object)
     for column in INTEGER_COLUMNS:
         orgs[column] = pd.to_numeric(orgs[column], errors="coerce").astype("Int64")
     for column in REAL_COLUMNS:
@@ -192,7 +192,7 @@ def ties_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame
             ties[column] = None
     ties["visibility"] = ties["visibility"].fillna("public")
     ties["weight"] = pd.to_numeric(ties["weight"], errors="coerce").fillna(1.0).astype("float64")
-    ties["properties"] = pd.Series([_as_properties(p) for p in ties["properties"]], dtype=object)
+    ties["properties"] = pd.Series([as_properties(p) for p in ties["properties"]], dtype=object)
     for column in TIE_COLUMNS:
         if column != "weight":
             ties[column] = _text(ties[column])
@@ -252,7 +252,13 @@ def _table(rows: Any) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _as_properties(value: Any) -> dict[str, Any]:
+def as_properties(value: Any) -> dict[str, Any]:
+    """A row's extra properties as a dict of its own: a mapping copied, JSON text parsed
+    (anything but a JSON object, and no value, give an empty dict).
+
+    >>> as_properties('{"a": 1}'), as_properties(None), as_properties("[1]")
+    ({'a': 1}, {}, {})
+    """
     if value.__class__ is dict or isinstance(value, Mapping):
         return dict(value)
     if isinstance(value, str) and value:
