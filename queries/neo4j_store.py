@@ -523,7 +523,7 @@ def _ties_read(
         and frames.only(frames.STRING, ids)
         and len(set(ids)) == len(ids)
     ):
-        return _ties_general(values, dict(zip(nodes, ids, strict=True)))
+        return _ties_general(values, nodes, ids)
     # Each end as the rank of its organization's id, through the sorted node numbers.
     by_node = np.argsort(ends)
     known = ends[by_node]
@@ -533,7 +533,7 @@ def _ties_read(
     for end in (sources, targets):
         at = np.searchsorted(known, end).clip(max=len(known) - 1)
         if not (known[at] == end).all():  # an end that is no organization read
-            return _ties_general(values, dict(zip(nodes, ids, strict=True)))
+            return _ties_general(values, nodes, ids)
         end_ranks.append(ranks[by_node[at]])
     by_rank = frames.objects(ids)[np.argsort(ranks)]
     columns.update(
@@ -544,7 +544,7 @@ def _ties_read(
     )
     order = _tie_order(end_ranks[0], end_ranks[1], kinds, len(ids), columns["since"])
     frame = frames.ties(columns, order)
-    return _ties_general(values, dict(zip(nodes, ids, strict=True))) if frame is None else frame
+    return _ties_general(values, nodes, ids) if frame is None else frame
 
 
 def _tie_order(
@@ -581,10 +581,13 @@ def _tie_order(
     return order
 
 
-def _ties_general(values: Sequence[Sequence[Any]], ids: Mapping[Any, Any]) -> pd.DataFrame:
+def _ties_general(
+    values: Sequence[Sequence[Any]], nodes: Sequence[Any], ids: Sequence[Any]
+) -> pd.DataFrame:
     columns = dict(zip(cypher.TIE_READ, values, strict=True))
+    id_of = dict(zip(nodes, ids, strict=True))
     for end in ("source", "target"):
-        columns[end] = [ids[node] for node in columns[end]]
+        columns[end] = [id_of[node] for node in columns[end]]
     columns["type"] = _decoded(columns["type"], cypher.READ_TIE_TYPES)
     columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
     return ties_frame(pd.DataFrame(columns))
