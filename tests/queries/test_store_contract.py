@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES, VISIBILITIES
 from queries.sqlite_store import SQLiteStore
 from queries.store import GraphQuery, StoreError, organizations_frame, ties_frame
 
@@ -261,3 +264,59 @@ def test_a_refused_removal_changes_nothing(store):
     with pytest.raises(StoreError):
         store.load(orgs(), ties(tie("a", "c", since="2030-01-01")), remove_ids=["c"])
     assert store.info() == before
+
+
+def random_ecosystem(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forty organizations and about a hundred ties with every filtered value varied."""
+    rng = random.Random(seed)
+    ids_ = [f"o{i:02d}" for i in range(40)]
+    dates = [None, "2015-01-01", "2019-06-30", "2023-03-01"]
+    members = [
+        org(org_id, type=rng.choice(ORGANIZATION_TYPES), region=rng.choice(["03", "06", "16"]),
+            visibility=rng.choice(VISIBILITIES))
+        for org_id in ids_
+    ]  # fmt: skip
+    links = {}
+    while len(links) < 100:
+        source, target = rng.sample(ids_, 2)
+        kind = rng.choice(TIE_TYPES)
+        links[(source, target, kind)] = tie(
+            source, target, type=kind, visibility=rng.choice(VISIBILITIES),
+            since=rng.choice(dates), until=rng.choice([None, "2021-12-31", "2025-01-01"]),
+        )  # fmt: skip
+    return orgs(*members), ties(*links.values())
+
+
+def test_ego_reads_are_the_neighbourhoods_of_the_filtered_graph(store):
+    """Around any focus, with any filters: the organizations within ``hops`` ties of the
+    focus in the graph those filters read whole, and the ties among them."""
+    store.load(*random_ecosystem(seed=5))
+    rng = random.Random(11)
+    for _ in range(30):
+        maybe = lambda values: None if rng.random() < 0.5 else tuple(rng.sample(values, 2))  # noqa: E731
+        query = GraphQuery(
+            audience=rng.choice(["public", "members", "private"]),
+            organization_types=maybe(ORGANIZATION_TYPES),
+            regions=maybe(["03", "06", "16"]),
+            tie_types=maybe(TIE_TYPES),
+            as_of=rng.choice([None, dt.date(2018, 1, 1), dt.date(2024, 1, 1)]),
+        )
+        whole_orgs, whole_ties = store.read_graph(query)
+        focus = rng.choice([f"o{i:02d}" for i in range(40)])
+        hops = rng.randint(0, 3)
+        reached = set()
+        if focus in set(whole_orgs["id"]):
+            reached, frontier = {focus}, {focus}
+            for _ in range(hops):
+                frontier = {
+                    end
+                    for pair in zip(whole_ties["source"], whole_ties["target"], strict=True)
+                    if set(pair) & frontier
+                    for end in pair
+                } - reached
+                reached |= frontier
+        ego_orgs, ego_ties = store.read_graph(replace(query, focus=focus, hops=hops))
+        expected_orgs = whole_orgs[whole_orgs["id"].isin(reached)].reset_index(drop=True)
+        inside = whole_ties["source"].isin(reached) & whole_ties["target"].isin(reached)
+        pd.testing.assert_frame_equal(ego_orgs, expected_orgs)
+        pd.testing.assert_frame_equal(ego_ties, whole_ties[inside].reset_index(drop=True))
