@@ -527,15 +527,16 @@ def _ties_read(
     # Each end as the rank of its organization's id, through the sorted node numbers.
     by_node = np.argsort(ends)
     known = ends[by_node]
+    by_id = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
     ranks = np.empty(len(ids), dtype=np.int64)
-    ranks[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    ranks[by_id] = np.arange(len(ids))
     end_ranks = []
     for end in (sources, targets):
         at = np.searchsorted(known, end).clip(max=len(known) - 1)
         if not (known[at] == end).all():  # an end that is no organization read
             return _ties_general(values, nodes, ids)
         end_ranks.append(ranks[by_node[at]])
-    by_rank = frames.objects(ids)[np.argsort(ranks)]
+    by_rank = frames.objects(ids)[by_id]
     columns.update(
         source=by_rank[end_ranks[0]],
         target=by_rank[end_ranks[1]],
