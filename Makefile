@@ -17,7 +17,7 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -c "from graph import engine; engine.warm_up()"  # compile the kernels once
+	$(PY) -c "from maillage.graph import engine; engine.warm_up()"  # compile the kernels once
 	touch $(INSTALLED)
 
 setup: $(INSTALLED)

@@ -31,14 +31,14 @@ import numpy as np
 import pandas as pd
 import rustworkx as rx
 
-from graph import engine
-from graph.backtest import backtest
-from graph.brokerage import brokerage_roles, structural_holes
-from graph.build import alliance_graph, node_order, ties_active_at
-from graph.communities import communities
-from graph.gaps import gap_report
-from graph.metrics import metrics
-from graph.opportunities import opportunities
+from maillage.graph import engine
+from maillage.graph.backtest import backtest
+from maillage.graph.brokerage import brokerage_roles, structural_holes
+from maillage.graph.build import alliance_graph, node_order, ties_active_at
+from maillage.graph.communities import communities
+from maillage.graph.gaps import gap_report
+from maillage.graph.metrics import metrics
+from maillage.graph.opportunities import opportunities
 
 try:  # a reference for timings only
     import igraph as ig
@@ -86,8 +86,8 @@ def cold(G: nx.Graph, action: Callable[[], Any]) -> float:
 def command_seconds(orgs: pd.DataFrame, ties: pd.DataFrame, *flags: str) -> float:
     """Seconds of ``maillage metrics`` run as a user runs it, on an embedded store holding
     the workbook, with an empty analytics cache: start, read, build, compute, print."""
-    from loaders.workbook import load_tables
-    from queries.sqlite_store import SQLiteStore
+    from maillage.loaders.workbook import load_tables
+    from maillage.queries.sqlite_store import SQLiteStore
 
     with tempfile.TemporaryDirectory() as folder:
         database = str(Path(folder) / "bench.db")
@@ -123,13 +123,13 @@ def compile_seconds() -> float:
 
 
 def workbook(scale: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The synthetic Québec workbook (loaders.synthetic), or a small stand-in without it."""
+    """The synthetic Québec workbook (maillage.demo.synthetic), or a small stand-in without it."""
     try:
-        from loaders.synthetic import generate
+        from maillage.demo.synthetic import generate
     except ImportError:
         return (*_stand_in(scale, seed), "stand-in generator")
     orgs, ties = generate(seed=seed, scale=scale)
-    return orgs, ties, "loaders.synthetic"
+    return orgs, ties, "maillage.demo.synthetic"
 
 
 def _stand_in(scale: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

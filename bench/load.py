@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graph.build import alliance_graph
-from loaders.synthetic import generate
-from loaders.workbook import load_tables
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery, Store
+from maillage.demo.synthetic import generate
+from maillage.graph.build import alliance_graph
+from maillage.loaders.workbook import load_tables
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery, Store
 
 #: Ego reads done untimed before the timed ones, around other organizations.
 WARM_UP = 50
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
     if os.environ.get("NEO4J_URI") and not options.no_neo4j:
-        from queries.connect import open_store
+        from maillage.queries.connect import open_store
 
         neo4j = open_store()
         try:

@@ -124,9 +124,9 @@ def child(folder: Path) -> None:
     """
     import pandas as pd
 
-    from loaders.register import check_register
-    from queries.sqlite_store import SQLiteStore
-    from queries.store import organizations_frame, ties_frame
+    from maillage.ground.tables import organizations_frame, ties_frame
+    from maillage.loaders.register import check_register
+    from maillage.queries.sqlite_store import SQLiteStore
 
     started = time.perf_counter()
     checked, read = check_register(folder)

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import pandas as pd
 import typer
 
-from loaders.problems import InvalidInput
-from queries.store import GraphQuery, Progress, Store, StoreError
+from maillage.ground.tables import Progress
+from maillage.loaders.problems import InvalidInput
+from maillage.queries.store import GraphQuery, Store, StoreError
 
 if TYPE_CHECKING:
-    from maillage.analysis import View
+    from maillage.services.views import View
 
-APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
+APP_FILE = Path(__file__).resolve().parent / "app.py"
 
 
 class Output(StrEnum):
@@ -96,7 +97,7 @@ def main_options(
 ) -> None:
     """Maillage: explore and grow the alliance graph of the social and solidarity economy.
 
-    Example: maillage --db ecosystem.db load data/demo && maillage --db ecosystem.db info
+    Example: maillage --db ecosystem.db load my-workbook/ && maillage --db ecosystem.db info
     """
     settings.db, settings.neo4j, settings.output = db, neo4j, output
 
@@ -104,7 +105,7 @@ def main_options(
 @contextmanager
 def opened_store() -> Iterator[Store]:
     """The store the global options name; store errors end the command with status 1."""
-    from queries.connect import open_store
+    from maillage.queries.connect import open_store
 
     try:
         store = open_store(db=settings.db, neo4j_uri=settings.neo4j)
@@ -193,8 +194,8 @@ def load(
 
     Example: maillage load membres.csv --name-column Nom --type entreprise --member-of pole-mtl
     """
-    from loaders.mapping import MappingError, load_mapped, mapping_from_options
-    from loaders.workbook import load_workbook
+    from maillage.loaders.mapping import MappingError, load_mapped, mapping_from_options
+    from maillage.loaders.workbook import load_workbook
 
     foreign = (id_column, name_column, type_column, region_column, city_column, org_type)
     with opened_store() as store, progress_bar("Loading") as progress:
@@ -247,12 +248,12 @@ def load_register(
 
     Example: maillage load-register ~/donnees/registre --region 06 --region 13
     """
-    from loaders.register import (
+    from maillage.loaders.register import (
         SOCIAL_ECONOMY_FORMS,
         RegisterError,
         RegisterFilter,
     )
-    from loaders.register import load_register as import_register
+    from maillage.loaders.register import load_register as import_register
 
     chosen = RegisterFilter(
         legal_forms=tuple(form or SOCIAL_ECONOMY_FORMS),
@@ -283,7 +284,7 @@ def duplicates(
 
     Example: maillage duplicates --threshold 0.9 --format csv
     """
-    from loaders.duplicates import suggest_duplicates
+    from maillage.loaders.duplicates import suggest_duplicates
 
     with opened_store() as store:
         orgs, _ = store.read_graph(GraphQuery(audience="private"))
@@ -302,7 +303,7 @@ def merge(
 
     Example: maillage merge 1143567890 auto-3f2a9c coop-eveil-2
     """
-    from loaders.duplicates import merge_plan
+    from maillage.loaders.duplicates import merge_plan
 
     with opened_store() as store:
         orgs, ties = store.read_graph(GraphQuery(audience="private"))
@@ -370,7 +371,7 @@ def export(
 
     Example: maillage export --format graphml --audience public public-map.graphml
     """
-    from loaders import export as writers
+    from maillage.loaders import export as writers
 
     with opened_store() as store:
         orgs, ties = store.read_graph(GraphQuery(audience=audience.value))
@@ -381,25 +382,25 @@ def export(
     elif file_format is ExportFormat.json:
         written = [writers.write_json(orgs, ties, out)]
     elif file_format is ExportFormat.gexf:
-        from loaders.formats.gexf import write_gexf
+        from maillage.loaders.formats.gexf import write_gexf
 
         written = [write_gexf(orgs, ties, out)]
     elif file_format is ExportFormat.html:
-        from ui.standalone import map_page
+        from maillage.ui.standalone import map_page
 
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(map_page(orgs, ties, language=lang), encoding="utf-8")
         written = [out]
     elif file_format is ExportFormat.kumu:
-        from loaders.formats.kumu import write_kumu_xlsx
+        from maillage.loaders.formats.kumu import write_kumu_xlsx
 
         written = [write_kumu_xlsx(orgs, ties, out)]
     elif file_format is ExportFormat.kumu_json:
-        from loaders.formats.kumu import write_kumu_json
+        from maillage.loaders.formats.kumu import write_kumu_json
 
         written = [write_kumu_json(orgs, ties, out)]
     elif file_format is ExportFormat.murmurations:
-        from loaders.formats.murmurations import write_murmurations
+        from maillage.loaders.formats.murmurations import write_murmurations
 
         written = [write_murmurations(orgs, ties, out)]
     else:
@@ -425,7 +426,7 @@ def view_for(
     store: Store, audience: Audience, as_of: str | None, *, weighted: bool = False
 ) -> View:
     """The graph the audience sees at the date (today by default)."""
-    from maillage.analysis import read_view
+    from maillage.services.views import read_view
 
     day = parse_date(as_of) or dt.date.today()
     return read_view(store, audience=audience.value, as_of=day, weighted=weighted)
@@ -433,7 +434,7 @@ def view_for(
 
 def lookup(view: View, text: str) -> str:
     """The id the user means, or exit 2 saying why."""
-    from maillage.analysis import UnknownOrganization, resolve
+    from maillage.services.views import UnknownOrganization, resolve
 
     try:
         return resolve(view.orgs, text)
@@ -471,8 +472,8 @@ def metrics(
 
     Example: maillage metrics --type international_partner --top 20 --as-of 2024-12-31
     """
-    from maillage.analysis import metrics_table
-    from maillage.vocabulary import organization_type
+    from maillage.ground.vocabulary import organization_type
+    from maillage.services.views import metrics_table
 
     wanted = None
     if org_type is not None:
@@ -521,8 +522,8 @@ def gaps(
 
     Example: maillage gaps --lang fr --format json
     """
-    from graph.gaps import gap_report
-    from maillage.analysis import metrics_table
+    from maillage.graph.gaps import gap_report
+    from maillage.services.views import metrics_table
 
     with opened_store() as store:
         view = view_for(store, audience, as_of)
@@ -575,10 +576,10 @@ def opportunities(
 
     Example: maillage opportunities --for chantier-es --top 10
     """
-    from graph.opportunities import opportunities as rank
-    from maillage.analysis import metrics_table
-    from maillage.regions import region_code
-    from maillage.vocabulary import organization_type
+    from maillage.graph.opportunities import opportunities as rank
+    from maillage.ground.regions import region_code
+    from maillage.ground.vocabulary import organization_type
+    from maillage.services.views import metrics_table
 
     pair = None
     if between is not None:
@@ -641,7 +642,7 @@ def path(
 
     Example: maillage path "Chantier de l'économie sociale" ripess-na
     """
-    from graph.paths import introduction_paths
+    from maillage.graph.paths import introduction_paths
 
     with opened_store() as store:
         view = view_for(store, audience, as_of)
@@ -668,9 +669,9 @@ def ego(
 
     Example: maillage ego tiess --hops 2
     """
-    from graph.build import alliance_graph
-    from graph.paths import ego_members
-    from maillage.analysis import UnknownOrganization, resolve
+    from maillage.graph.build import alliance_graph
+    from maillage.graph.paths import ego_members
+    from maillage.services.views import UnknownOrganization, resolve
 
     day = parse_date(as_of) or dt.date.today()
     with opened_store() as store:
@@ -703,7 +704,7 @@ def diff(
 
     Example: maillage diff --from 2015 --to 2025 --top 10
     """
-    from graph.change import diff as compare
+    from maillage.graph.change import diff as compare
 
     first, last = parse_day(start), parse_day(end)
     with opened_store() as store:
@@ -750,7 +751,7 @@ def hash_password(
 
     Example: maillage hash-password members >> .env
     """
-    from maillage.auth import hash_setting
+    from maillage.services.auth import hash_setting
 
     if audience is Audience.public:
         fail("public needs no password; choose members or private", status=2)
@@ -790,9 +791,9 @@ def demo(
 
     Example: maillage --db demo.db demo --port 8501
     """
-    from loaders.synthetic import generate
-    from loaders.workbook import load_tables
-    from queries.sqlite_store import SQLiteStore
+    from maillage.demo.synthetic import generate
+    from maillage.loaders.workbook import load_tables
+    from maillage.queries.sqlite_store import SQLiteStore
 
     if settings.neo4j or os.environ.get("NEO4J_URI"):
         typer.echo("demo loads the embedded store; use 'load' to fill Neo4j.", err=True)

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from maillage.cli import ExportFormat, cli
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 # Markers: (level, text). Every one must be absent from the exports of a lower audience.
 ORGANIZATIONS = """\
@@ -192,8 +192,8 @@ def test_store_reads_never_return_a_tie_touching_a_hidden_organization(db, audie
 
 
 def test_public_path_between_public_organizations_avoids_the_private_one(db):
-    paths_module = pytest.importorskip("graph.paths")
-    build = pytest.importorskip("graph.build")
+    paths_module = pytest.importorskip("maillage.graph.paths")
+    build = pytest.importorskip("maillage.graph.build")
     with SQLiteStore(db) as store:
         public = build.alliance_graph(*store.read_graph(GraphQuery(audience="public")))
         private = build.alliance_graph(*store.read_graph(GraphQuery(audience="private")))
@@ -223,8 +223,8 @@ def test_cli_path_at_public_avoids_the_private_organization(db):
 
 
 def test_public_html_map_holds_nothing_of_members_or_private(db):
-    from graph import build
-    from ui import network_map
+    from maillage.graph import build
+    from maillage.ui import network_map
 
     with SQLiteStore(db) as store:
         G = build.alliance_graph(*store.read_graph(GraphQuery(audience="public")))

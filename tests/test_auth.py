@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from maillage import auth
-from maillage.auth import (
+from maillage.services import auth
+from maillage.services.auth import (
     AuthConfigError,
     Throttle,
     check_audience_password,

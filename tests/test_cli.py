@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from graph.build import alliance_graph
-from loaders.synthetic import generate
-from loaders.workbook import load_tables
 from maillage.cli import cli
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery
+from maillage.demo.synthetic import generate
+from maillage.graph.build import alliance_graph
+from maillage.loaders.workbook import load_tables
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import strategies as st
 
-from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
+from maillage.ground.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
 
 
 @st.composite

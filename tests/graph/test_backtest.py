@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graph.backtest import METHODS, _auc, backtest
+from maillage.graph.backtest import METHODS, _auc, backtest
 
 
 def _closure_world(seed=3):

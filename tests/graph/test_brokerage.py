@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from graph.brokerage import ROLES, brokerage_roles, structural_holes
-from graph.build import alliance_graph, directed_ties_graph
+from maillage.graph.brokerage import ROLES, brokerage_roles, structural_holes
+from maillage.graph.build import alliance_graph, directed_ties_graph
 
 from .conftest import simple_graphs, workbooks
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from graph.build import alliance_graph, directed_ties_graph, node_order, ties_active_at
-from maillage.vocabulary import DIRECTED_TIE_TYPES
+from maillage.graph.build import alliance_graph, directed_ties_graph, node_order, ties_active_at
+from maillage.ground.vocabulary import DIRECTED_TIE_TYPES
 
 from .conftest import workbooks
 

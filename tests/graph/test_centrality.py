@@ -5,8 +5,8 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from graph import engine
-from graph.centrality import CENTRALITY_COLUMNS, betweenness_sample_size, centrality
+from maillage.graph import engine
+from maillage.graph.centrality import CENTRALITY_COLUMNS, betweenness_sample_size, centrality
 
 from .conftest import simple_graphs
 

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from graph.build import ties_active_at
-from graph.change import MOVER_METRICS, diff
+from maillage.graph.build import ties_active_at
+from maillage.graph.change import MOVER_METRICS, diff
 
 from .conftest import workbooks
 

@@ -2,7 +2,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from graph.communities import communities, community_sets, number_communities
+from maillage.graph.communities import communities, community_sets, number_communities
 
 from .conftest import simple_graphs
 

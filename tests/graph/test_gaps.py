@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from graph.build import alliance_graph
-from graph.gaps import (
+from maillage.graph.build import alliance_graph
+from maillage.graph.gaps import (
     GapSection,
     enterprises_without_network,
     gap_report,

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from graph.build import alliance_graph
-from graph.metrics import METRICS_COLUMNS, metrics
+from maillage.graph.build import alliance_graph
+from maillage.graph.metrics import METRICS_COLUMNS, metrics
 
 from .conftest import workbooks
 

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from graph.build import alliance_graph
-from graph.communities import communities
-from graph.opportunities import OPPORTUNITY_COLUMNS, opportunities, score_pairs
+from maillage.graph.build import alliance_graph
+from maillage.graph.communities import communities
+from maillage.graph.opportunities import OPPORTUNITY_COLUMNS, opportunities, score_pairs
 
 from .conftest import workbooks
 

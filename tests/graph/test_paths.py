@@ -2,7 +2,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from graph.paths import ego_members, ego_network, introduction_paths
+from maillage.graph.paths import ego_members, ego_network, introduction_paths
 
 from .conftest import simple_graphs
 

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from loaders.countries import EXCEPTIONS, country_code, country_near, resolve_country
+from maillage.loaders.countries import EXCEPTIONS, country_code, country_near, resolve_country
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from loaders.duplicates import (
+from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.loaders.duplicates import (
     Record,
     candidate_pairs,
     evaluate,
@@ -18,7 +19,6 @@ from loaders.duplicates import (
     suggest_duplicates,
     website_domain,
 )
-from queries.store import organizations_frame, ties_frame
 
 
 @pytest.fixture(scope="module")

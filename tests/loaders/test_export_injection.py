@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.export import neutralize_formula, write_csv_workbook, write_xlsx_workbook
-from queries.store import organizations_frame, ties_frame
+from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.loaders.export import neutralize_formula, write_csv_workbook, write_xlsx_workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [
@@ -177,7 +177,7 @@ HTML_HOSTILE = [
 
 
 def map_page(names: list[str], **options: object) -> str:
-    network_map = pytest.importorskip("ui.network_map")
+    network_map = pytest.importorskip("maillage.ui.network_map")
     G = nx.Graph()
     for k, name in enumerate(names):
         G.add_node(f"{name}#{k}", name=name, type=name, region=name, city=name, country=name)
@@ -217,9 +217,9 @@ CONTROL_NAMES = ["Coop\x0bL'Éveil", "Réseau\x01\x1f", "Fonds\ufffe", "Tab\tand
 
 
 def test_control_characters_do_not_break_xlsx_or_graphml(tmp_path):
-    from loaders.export import write_graphml
-    from loaders.validate import validate
-    from loaders.workbook import read_tables
+    from maillage.loaders.export import write_graphml
+    from maillage.loaders.validate import validate
+    from maillage.loaders.workbook import read_tables
 
     orgs, ties = hostile_workbook(CONTROL_NAMES)
     xlsx = write_xlsx_workbook(orgs, ties, tmp_path / "c.xlsx")  # type: ignore[arg-type]

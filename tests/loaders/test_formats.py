@@ -6,16 +6,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import export
-from loaders.formats import read_graph_file
-from loaders.formats.gexf import check_gexf, write_gexf
-from loaders.formats.kumu import write_kumu_json, write_kumu_xlsx
-from loaders.formats.murmurations import profiles, write_murmurations
-from loaders.problems import InvalidInput
-from loaders.validate import validate
-from loaders.workbook import check_workbook, load_tables, load_workbook
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery
+from maillage.loaders import export
+from maillage.loaders.formats import read_graph_file
+from maillage.loaders.formats.gexf import check_gexf, write_gexf
+from maillage.loaders.formats.kumu import write_kumu_json, write_kumu_xlsx
+from maillage.loaders.formats.murmurations import profiles, write_murmurations
+from maillage.loaders.problems import InvalidInput
+from maillage.loaders.validate import validate
+from maillage.loaders.workbook import check_workbook, load_tables, load_workbook
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 ORGS = pd.DataFrame(
     [

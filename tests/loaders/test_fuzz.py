@@ -26,13 +26,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from loaders import tables as table_readers
-from loaders.problems import InvalidInput, Problem
-from loaders.tables import RawTable, read_csv_bytes
-from loaders.validate import validate
-from loaders.workbook import load_workbook, read_tables
 from maillage.cli import cli
-from queries.sqlite_store import SQLiteStore
+from maillage.loaders import tables as table_readers
+from maillage.loaders.problems import InvalidInput, Problem
+from maillage.loaders.tables import RawTable, read_csv_bytes
+from maillage.loaders.validate import validate
+from maillage.loaders.workbook import load_workbook, read_tables
+from maillage.queries.sqlite_store import SQLiteStore
 
 TOTAL = int(os.environ.get("MAILLAGE_FUZZ_EXAMPLES", "10000"))
 
@@ -634,8 +634,8 @@ def loadable_pair(draw: st.DrawFn) -> tuple[str, str]:
 @fuzz_settings("export_round_trip")
 @given(loadable_pair())
 def test_whatever_loads_exports_in_every_format_and_reads_back_cleanly(scratch, pair):
-    from loaders import export as writers
-    from queries.store import GraphQuery
+    from maillage.loaders import export as writers
+    from maillage.queries.store import GraphQuery
 
     folder = scratch / "round-trip-in"
     folder.mkdir(exist_ok=True)

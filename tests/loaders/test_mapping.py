@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.mapping import (
+from maillage.loaders.mapping import (
     Mapping,
     MappingError,
     auto_id,
@@ -15,10 +15,10 @@ from loaders.mapping import (
     mapping_from_options,
     read_mapped,
 )
-from loaders.problems import InvalidInput
-from loaders.workbook import load_tables
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery
+from maillage.loaders.problems import InvalidInput
+from maillage.loaders.workbook import load_tables
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 UK_FILE = "uk_worker_coops_2023-06-23.csv"
 
@@ -225,7 +225,7 @@ def test_xlsx_member_list(tmp_path, store):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from loaders.mapping import unique_headers  # noqa: E402
+from maillage.loaders.mapping import unique_headers  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

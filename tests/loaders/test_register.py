@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from loaders.problems import InvalidInput
-from loaders.register import (
+from maillage.loaders.problems import InvalidInput
+from maillage.loaders.register import (
     RegisterError,
     RegisterFilter,
     check_register,
@@ -13,8 +13,8 @@ from loaders.register import (
     read_register,
     stream_rows,
 )
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from loaders.tables import read_csv_bytes, table_from_frame
+from maillage.loaders.tables import read_csv_bytes, table_from_frame
 
 
 def rows_of(text: str) -> list[tuple[int, dict[str, str], dict[str, str]]]:

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from loaders.problems import InvalidInput
-from loaders.workbook import check_workbook, load_workbook
 from maillage.cli import cli
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery
+from maillage.loaders.problems import InvalidInput
+from maillage.loaders.workbook import check_workbook, load_workbook
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 ORGANIZATIONS = """\
 id,name,type,region,city,country,founded,tags,colour

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import neo4j
 import pytest
 
-from queries.neo4j_store import Neo4jStore
+from maillage.queries.neo4j_store import Neo4jStore
 
 _SERVER_VERSION = pytest.StashKey[str]()
 _NOTES = pytest.StashKey[list[str]]()

@@ -15,16 +15,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.vocabulary import ORGANIZATION_TYPES, VISIBILITIES
-from queries import sqlite_store
-from queries.sqlite_store import SQLiteStore
-from queries.store import (
-    INTEGER_COLUMNS,
-    REAL_COLUMNS,
-    GraphQuery,
-    organizations_frame,
-    ties_frame,
-)
+from maillage.ground.tables import INTEGER_COLUMNS, REAL_COLUMNS, organizations_frame, ties_frame
+from maillage.ground.vocabulary import ORGANIZATION_TYPES, VISIBILITIES
+from maillage.queries import sqlite_store
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery
 
 INT64 = st.integers(-(2**63), 2**63 - 1)
 TEXT = st.none() | st.text(max_size=8)

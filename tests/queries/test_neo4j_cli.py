@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from loaders.synthetic import generate, write_workbook
 from maillage.cli import cli
+from maillage.demo.synthetic import generate, write_workbook
 
 pytestmark = pytest.mark.neo4j
 

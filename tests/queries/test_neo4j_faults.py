@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from loaders.synthetic import generate
-from loaders.workbook import load_tables
-from queries.neo4j_store import Neo4jStore
-from queries.store import GraphQuery, StoreError
+from maillage.demo.synthetic import generate
+from maillage.loaders.workbook import load_tables
+from maillage.queries.neo4j_store import Neo4jStore
+from maillage.queries.store import GraphQuery, StoreError
 
 pytestmark = pytest.mark.neo4j
 
@@ -131,8 +131,8 @@ def before_plus(before, orgs) -> int:
 
 _LOADER = """
 import sys
-from queries.neo4j_store import Neo4jStore
-from queries.store import organizations_frame, ties_frame
+from maillage.queries.neo4j_store import Neo4jStore
+from maillage.ground.tables import organizations_frame, ties_frame
 
 orgs = organizations_frame([
     {"id": f"k{i:05d}", "name": f"K {i}", "type": "enterprise"} for i in range(15_000)

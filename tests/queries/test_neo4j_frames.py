@@ -14,9 +14,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.vocabulary import ORGANIZATION_TYPES, VISIBILITIES
-from queries import cypher, neo4j_store
-from queries.store import INTEGER_COLUMNS, REAL_COLUMNS, organizations_frame, ties_frame
+from maillage.ground.tables import INTEGER_COLUMNS, REAL_COLUMNS, organizations_frame, ties_frame
+from maillage.ground.vocabulary import ORGANIZATION_TYPES, VISIBILITIES
+from maillage.queries import cypher, neo4j_store
 
 TEXT = st.none() | st.text(max_size=12)
 PROPERTIES = (

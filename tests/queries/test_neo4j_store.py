@@ -15,11 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.synthetic import generate
-from maillage.vocabulary import ORGANIZATION_COLUMNS, ORGANIZATION_LABELS, TIE_RELATIONSHIPS
-from queries.neo4j_store import Neo4jStore
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery, StoreError, organizations_frame, ties_frame
+from maillage.demo.synthetic import generate
+from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.ground.vocabulary import ORGANIZATION_COLUMNS, ORGANIZATION_LABELS, TIE_RELATIONSHIPS
+from maillage.queries.neo4j_store import Neo4jStore
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery, StoreError
 
 pytestmark = pytest.mark.neo4j
 

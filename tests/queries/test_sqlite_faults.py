@@ -26,8 +26,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery, StoreError, organizations_frame, ties_frame
+from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 2026
@@ -141,7 +142,7 @@ def fresh_copy(scenario: Scenario, folder: Path) -> Path:
 #: to go on, so the parent can kill it at a chosen point.
 CHILD = """
 import pickle, sys
-from queries.sqlite_store import SQLiteStore
+from maillage.queries.sqlite_store import SQLiteStore
 
 db, frames = sys.argv[1], sys.argv[2]
 with open(frames, "rb") as handle:

@@ -9,9 +9,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES, VISIBILITIES
-from queries.sqlite_store import SQLiteStore
-from queries.store import GraphQuery, StoreError, organizations_frame, ties_frame
+from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.ground.vocabulary import ORGANIZATION_TYPES, TIE_TYPES, VISIBILITIES
+from maillage.queries.sqlite_store import SQLiteStore
+from maillage.queries.store import GraphQuery, StoreError
 
 HOSTILE = [
     "x'}) DETACH DELETE n //",

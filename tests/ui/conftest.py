@@ -8,14 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "maillage" / "app.py"
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ID = "hostile-org"
 
 
 def demo_tables(scale: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The synthetic demo workbook tables plus an organization whose name is an XSS probe."""
-    from loaders.synthetic import generate
+    from maillage.demo.synthetic import generate
 
     orgs, ties = generate(seed=2026, scale=scale)
     hub = str(orgs.loc[orgs["type"].astype(str).str.contains("network|reseau"), "id"].iloc[0])
@@ -41,8 +41,8 @@ def demo_tables(scale: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def build_store(path: Path, scale: float = 0.05) -> Path:
     """Load the demo tables into an embedded store at ``path``."""
-    from loaders.workbook import load_tables
-    from queries.sqlite_store import SQLiteStore
+    from maillage.loaders.workbook import load_tables
+    from maillage.queries.sqlite_store import SQLiteStore
 
     orgs, ties = demo_tables(scale)
     with SQLiteStore.at(path) as store:

@@ -47,7 +47,7 @@ def streamlit_server(
     environment = dict(os.environ, MAILLAGE_DB=str(db), **(extra_environment or {}))
     environment.pop("NEO4J_URI", None)
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "maillage" / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false", "--server.fileWatcherType", "none",

@@ -49,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The explorer with a members password set by the operator (a hash in the environment)."""
-    from maillage.auth import hash_password
+    from maillage.services.auth import hash_password
 
     folder = tmp_path_factory.mktemp("guarded")
     db = build_store(folder / "demo.db")

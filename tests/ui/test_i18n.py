@@ -8,8 +8,8 @@ import string
 
 import pytest
 
-from maillage.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
-from ui.i18n import LANGUAGES, MESSAGES, NARROW_NBSP, format_date, format_number, translate
+from maillage.ground.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
+from maillage.ui.i18n import LANGUAGES, MESSAGES, NARROW_NBSP, format_date, format_number, translate
 
 
 def test_every_key_exists_in_both_languages():
@@ -34,7 +34,7 @@ def test_every_key_used_in_the_ui_exists():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    sources = [root / "app.py", *sorted((root / "ui").rglob("*.py"))]
+    sources = sorted((root / "maillage" / "ui").rglob("*.py"))
     used = set()
     for source in sources:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", source.read_text()))

@@ -7,8 +7,8 @@ import re
 import networkx as nx
 import pytest
 
-from ui.network_map import INERT_URLS, graph_html
-from ui.show import TYPE_COLOURS
+from maillage.ui.network_map import INERT_URLS, graph_html
+from maillage.ui.show import TYPE_COLOURS
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

@@ -163,10 +163,10 @@ def test_overview_has_tables_one_click_away(app):
 def test_overview_shows_who_moved_most_when_asked(app, demo_db):
     import datetime as dt
 
-    from graph.build import alliance_graph
-    from graph.centrality import centrality
-    from queries.sqlite_store import SQLiteStore
-    from queries.store import GraphQuery
+    from maillage.graph.build import alliance_graph
+    from maillage.graph.centrality import centrality
+    from maillage.queries.sqlite_store import SQLiteStore
+    from maillage.queries.store import GraphQuery
 
     opened(app, "overview", lang="en")
     tables = len(app.dataframe)
@@ -191,7 +191,7 @@ def test_overview_shows_who_moved_most_when_asked(app, demo_db):
 
 
 def test_audience_above_public_needs_a_password(app, monkeypatch):
-    from maillage.auth import hash_password
+    from maillage.services.auth import hash_password
 
     monkeypatch.setenv("MAILLAGE_PASSWORD_HASH_MEMBERS", hash_password("members password"))
     opened(app, "overview", lang="en")
@@ -219,7 +219,7 @@ def test_data_page_reports_every_problem_with_file_and_line(app):
 
 
 def test_data_page_loads_a_valid_workbook_for_the_private_audience(app, tmp_path, monkeypatch):
-    from maillage.auth import hash_password
+    from maillage.services.auth import hash_password
     from tests.ui.conftest import build_store
 
     monkeypatch.setenv("MAILLAGE_DB", str(build_store(tmp_path / "fresh.db")))

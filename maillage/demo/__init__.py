@@ -1,0 +1,1 @@
+"""The demo ecosystem: real umbrella organizations plus a seeded synthetic Québec."""

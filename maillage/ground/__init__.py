@@ -1,0 +1,1 @@
+"""The ground floor: the product's words, regions, dates, tables and translations."""

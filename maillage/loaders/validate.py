@@ -1,0 +1,304 @@
+"""Check every raw row against the model and turn the valid ones into canonical values."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from maillage.ground.regions import region_code
+from maillage.ground.vocabulary import organization_type, tie_type, visibility
+from maillage.loaders.countries import country_code
+from maillage.loaders.problems import Problem
+from maillage.loaders.tables import RawRow, RawTable
+from maillage.queries.collector import collector_paused
+
+_V = TypeVar("_V")
+_DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+#: No coded value (type, region, country, number, date, visibility) is longer than this;
+#: longer cells are refused before parsing, so a huge cell costs no fuzzy matching.
+_MAX_CODED_LENGTH = 200
+#: How much of a cell a problem message quotes.
+_SHOWN_LENGTH = 60
+
+
+@dataclass
+class Validated:
+    """Valid rows as canonical dicts, and every problem found."""
+
+    organizations: list[dict[str, Any]] = field(default_factory=list)
+    ties: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: False when a whole file is unusable, so even ``--skip-invalid`` must refuse the load.
+    usable: bool = True
+
+
+class _Row:
+    """Collects the problems of one row while its cells are converted."""
+
+    def __init__(self, label: str, raw: RawRow, problems: list[Problem]) -> None:
+        self.label, self.raw, self.problems = label, raw, problems
+        self.valid = True
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.label, self.raw.line, column, message))
+        self.valid = False
+
+    def text(self, column: str) -> str:
+        return self.raw.cells.get(column, "")
+
+    def required(self, column: str) -> str:
+        value = self.text(column)
+        if not value:
+            self.problem(column, "required value is missing")
+        return value
+
+    def convert_required(self, column: str, parse: Callable[[str], Any], hint: str) -> Any:
+        return self.convert(column, parse, hint) if self.required(column) else None
+
+    def convert(self, column: str, parse: Callable[[str], Any], hint: str) -> Any:
+        value = self.text(column)
+        if not value:
+            return None
+        result = None
+        if len(value) <= _MAX_CODED_LENGTH:
+            try:
+                result = parse(value)
+            except (ValueError, OverflowError):
+                # A parser choking on odd text (``int("²")``) means the text is not valid.
+                result = None
+        if result is None:
+            self.problem(column, f"{shown(value)} is not {hint}")
+        return result
+
+
+def shown(value: str) -> str:
+    """A cell as quoted in a problem: repr'd (one line), long ones cut short.
+
+    >>> shown("Montréal"), shown("x" * 100)
+    ("'Montréal'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100 characters)")
+    >>> shown("a\\nb")
+    "'a\\\\nb'"
+    """
+    if len(value) <= _SHOWN_LENGTH:
+        return repr(value)
+    return f"{value[: _SHOWN_LENGTH - 4] + '…'!r} ({len(value)} characters)"
+
+
+def validate(
+    tables: Iterable[RawTable], *, known_ids: Callable[[set[str]], set[str]] | None = None
+) -> Validated:
+    """Validate organizations first, then ties against them and ``known_ids``.
+
+    ``known_ids`` answers which ids already exist in the store, for ties to organizations
+    loaded earlier.
+    """
+    with collector_paused():  # one dict per row, alive until loaded
+        return _validate(list(tables), known_ids)
+
+
+def _validate(
+    tables: list[RawTable], known_ids: Callable[[set[str]], set[str]] | None
+) -> Validated:
+    result = Validated()
+    for table in tables:
+        result.problems.extend(table.problems)
+        result.usable &= table.readable
+    first_seen: dict[str, str] = {}
+    for table in tables:
+        if table.kind == "organizations":
+            _check_columns(table, ("id", "name", "type"), result)
+            for raw in table.rows:
+                org = _organization(table.label, raw, result.problems, first_seen)
+                if org is not None:
+                    result.organizations.append(org)
+    tie_tables = [t for t in tables if t.kind == "ties"]
+    referenced = {
+        raw.cells.get(column, "")
+        for table in tie_tables
+        for raw in table.rows
+        for column in ("source", "target")
+    }
+    loaded = {org["id"] for org in result.organizations}
+    existing = loaded | (known_ids(referenced - loaded) if known_ids else set())
+    seen_ties: dict[tuple[str, str, str, str], str] = {}
+    for table in tie_tables:
+        _check_columns(table, ("source", "target", "type"), result)
+        for raw in table.rows:
+            tie = _tie(table.label, raw, result.problems, existing, seen_ties)
+            if tie is not None:
+                result.ties.append(tie)
+    result.problems.sort(key=lambda p: (p.file, p.line))
+    return result
+
+
+def _check_columns(table: RawTable, required: tuple[str, ...], result: Validated) -> None:
+    if not table.rows:
+        return
+    present = set().union(*(raw.cells for raw in table.rows))
+    for column in required:
+        if column not in present:
+            result.problems.append(Problem(table.label, 1, column, "required column is missing"))
+            result.usable = False
+
+
+def _organization(
+    label: str, raw: RawRow, problems: list[Problem], first_seen: dict[str, str]
+) -> dict[str, Any] | None:
+    row = _Row(label, raw, problems)
+    org_id = row.required("id")
+    name = row.required("name")
+    kind = row.convert_required("type", _ORGANIZATION_TYPE, "an organization type")
+    if org_id:
+        where = f"{label}:{raw.line}"
+        if org_id in first_seen:
+            row.problem("id", f"duplicate id {shown(org_id)}, first given on {first_seen[org_id]}")
+        else:
+            first_seen[org_id] = where
+    org = {
+        "id": org_id,
+        "name": name,
+        "type": kind,
+        "legal_form": row.text("legal_form") or None,
+        "sector": row.text("sector") or None,
+        "region": row.convert("region", region_code, "a Québec region code (01–17) or name"),
+        "city": row.text("city") or None,
+        "country": row.convert("country", country_code, "an ISO 3166 country code"),
+        "lat": row.convert("lat", _LATITUDE, "a latitude in degrees"),
+        "lon": row.convert("lon", _LONGITUDE, "a longitude in degrees"),
+        "website": row.text("website") or None,
+        "founded": row.convert("founded", _YEAR, "a year"),
+        "members": row.convert("members", _COUNT, "a whole number ≥ 0"),
+        "employees": row.convert("employees", _COUNT, "a whole number ≥ 0"),
+        "tags": _tags(row.text("tags")),
+        "visibility": row.convert("visibility", _VISIBILITY, "public, members or private")
+        or "public",
+        "properties": {k: v for k, v in raw.extras.items() if v != ""},
+    }
+    return org if row.valid else None
+
+
+def _tie(
+    label: str,
+    raw: RawRow,
+    problems: list[Problem],
+    existing: set[str],
+    seen: dict[tuple[str, str, str, str], str],
+) -> dict[str, Any] | None:
+    row = _Row(label, raw, problems)
+    source = row.required("source")
+    target = row.required("target")
+    for column, org_id in (("source", source), ("target", target)):
+        if org_id and org_id not in existing:
+            row.problem(column, f"unknown organization {shown(org_id)}")
+    if source and source == target:
+        row.problem("target", "a tie cannot join an organization to itself")
+    kind = row.convert_required("type", _TIE_TYPE, "a tie type")
+    since = row.convert("since", _SINCE, "a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+    until = row.convert("until", _UNTIL, "a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+    if since and until and until < since:
+        row.problem("until", f"ends ({until}) before it starts ({since})")
+    weight = row.convert("weight", _WEIGHT, "a positive number")
+    tie = {
+        "source": source,
+        "target": target,
+        "type": kind,
+        "weight": 1.0 if weight is None else weight,
+        "since": since,
+        "until": until,
+        "visibility": row.convert("visibility", _VISIBILITY, "public, members or private")
+        or "public",
+        "source_ref": row.text("source_ref") or None,
+        "note": row.text("note") or None,
+        "properties": {k: v for k, v in raw.extras.items() if v != ""},
+    }
+    if row.valid:
+        key = (source, target, str(kind), since or "")
+        if key in seen:
+            row.problem("-", f"the same tie (source, target, type, since) is on {seen[key]}")
+        else:
+            seen[key] = f"{label}:{raw.line}"
+    return tie if row.valid else None
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number_between(
+    low: float, high: float, *, open_low: bool = False
+) -> Callable[[str], float | None]:
+    def parse(text: str) -> float | None:
+        value = _number(text)
+        if value is None or value > high or value < low or (open_low and value == low):
+            return None
+        return value
+
+    return parse
+
+
+def _whole_between(low: int, high: int) -> Callable[[str], int | None]:
+    def parse(text: str) -> int | None:
+        value = _number(text)
+        if value is None or not value.is_integer() or not low <= value <= high:
+            return None
+        return int(value)
+
+    return parse
+
+
+def _date(text: str, *, end: bool) -> str | None:
+    """An ISO date; a bare year or month means its first day, or its last when ``end``.
+
+    >>> _date("2015", end=False), _date("2015", end=True), _date("2016-02", end=True)
+    ('2015-01-01', '2015-12-31', '2016-02-29')
+    >>> _date("31/12/2015", end=False) is None
+    True
+    """
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else (12 if end else 1)
+    if not 1 <= month <= 12:
+        return None
+    if match.group(3):
+        day = int(match.group(3))
+    else:
+        day = calendar.monthrange(year, month)[1] if end else 1
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _cached(parse: Callable[[str], _V]) -> Callable[[str], _V]:
+    """``parse`` remembering its answers: a column holds few distinct codes and dates, and
+    parsing each cell anew was over a quarter of validating a Québec-scale workbook."""
+    return functools.lru_cache(maxsize=1 << 16)(parse)
+
+
+_ORGANIZATION_TYPE = _cached(organization_type)
+_TIE_TYPE = _cached(tie_type)
+_VISIBILITY = _cached(visibility)
+_SINCE = _cached(functools.partial(_date, end=False))
+_UNTIL = _cached(functools.partial(_date, end=True))
+_WEIGHT = _cached(_number_between(0, math.inf, open_low=True))
+_LATITUDE = _cached(_number_between(-90, 90))
+_LONGITUDE = _cached(_number_between(-180, 180))
+_YEAR = _cached(_whole_between(1500, 2100))
+_COUNT = _cached(_whole_between(0, 10**9))
+
+
+def _tags(text: str) -> str | None:
+    tags = [t.strip() for t in re.split(r"[|;]", text) if t.strip()]
+    return "|".join(tags) if tags else None

@@ -1,0 +1,106 @@
+"""Gaps: who has no tie, which regions miss which partners, where one organization holds it all."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from maillage.ui import data, sidebar, state
+from maillage.ui.show import chart_and_table, pending, readable, region_label, type_label
+from maillage.ui.state import t
+
+st.title(t("gaps.title"))
+version, audience, as_of = data.data_version(), sidebar.audience(), state.get("as_of")
+orgs, _ = data.frames(version, audience, as_of)
+if orgs.empty:
+    st.info(t("common.empty_store"))
+    st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def report(version: str, audience: str, as_of: str) -> list[object]:
+    """maillage.graph.gaps.gap_report on the audience's graph, with the metrics' communities."""
+    G = data.graph(version, audience, as_of)
+    try:
+        community = data.metrics(version, audience, as_of)["community"]
+    except data.Pending:
+        community = None
+    return list(data.planned("maillage.graph.gaps", "gap_report")(G, community=community))
+
+
+try:
+    sections = {section.key: section for section in report(version, audience, as_of)}
+except data.Pending as error:
+    pending(error)
+    st.stop()
+language = state.language()
+
+# The picture: which region × type pairs have no tie at all (red) among every pair.
+missing = sections.get("region_type_gaps")
+if missing is not None and not missing.table.empty:
+    table = missing.table
+    grid = pd.MultiIndex.from_product(
+        [sorted(orgs["region"].dropna().unique()), sorted(orgs["type"].dropna().unique())],
+        names=["region", "type"],
+    ).to_frame(index=False)
+    holes = set(zip(table["region"], table["type"], strict=True))
+    grid["gap"] = [(r, k) in holes for r, k in zip(grid["region"], grid["type"], strict=True)]
+    shown = pd.DataFrame(
+        {
+            t("common.region"): grid["region"].map(region_label),
+            t("common.type"): grid["type"].map(type_label),
+            t("gaps.region_type"): grid["gap"].map({True: "✗", False: "✓"}),
+        }
+    )
+    chart = (
+        alt.Chart(shown)
+        .mark_rect()
+        .encode(
+            x=f"{t('common.type')}:N",
+            y=f"{t('common.region')}:N",
+            color=alt.Color(
+                f"{t('gaps.region_type')}:N",
+                scale=alt.Scale(domain=["✗", "✓"], range=["#D55E00", "#E8F0F8"]),
+            ),
+        )
+    )
+    chart_and_table(
+        missing.title(language),
+        chart,
+        shown.loc[grid["gap"].to_numpy()],
+        key="region_type_gaps",
+    )
+    st.caption(missing.explanation(language))
+
+coverage = sections.get("international_coverage")
+if coverage is not None:
+    table = coverage.table
+    column = "continent_fr" if language == "fr" else "continent_en"
+    shown = pd.DataFrame(
+        {
+            t("common.continent"): table[column],
+            t("common.organizations"): table["organizations"],
+            t("common.ties"): table["home_ties"],
+        }
+    )
+    chart = (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(x=f"{t('common.ties')}:Q", y=alt.Y(f"{t('common.continent')}:N", sort="-x"))
+    )
+    chart_and_table(coverage.title(language), chart, shown, key="international_coverage")
+    st.caption(coverage.explanation(language))
+
+for key in (
+    "isolated",
+    "enterprises_without_network",
+    "structural_holes",
+    "single_points_of_failure",
+):
+    section = sections.get(key)
+    if section is None:
+        continue
+    with st.expander(f"{section.title(language)} ({len(section.table)})", expanded=False):
+        st.caption(section.explanation(language))
+        st.dataframe(readable(section.table), hide_index=True, width="stretch")
