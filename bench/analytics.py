@@ -48,6 +48,15 @@ except ImportError:  # pragma: no cover - optional
 TODAY = dt.date(2026, 11, 1)
 
 
+def to_rustworkx(G: nx.Graph) -> rx.PyGraph:
+    """The graph as an unweighted rustworkx graph with nodes numbered in ``node_order``."""
+    index = engine.Indexed.of(G)
+    R = rx.PyGraph(multigraph=False)
+    R.add_nodes_from(index.nodes)
+    R.add_edges_from_no_data([(i, j) for i, j in index.edges(G) if i != j])
+    return R
+
+
 def peak_mb() -> float:
     """This process's peak resident memory in MB.
 
@@ -86,8 +95,8 @@ def cold(G: nx.Graph, action: Callable[[], Any]) -> float:
 def command_seconds(orgs: pd.DataFrame, ties: pd.DataFrame, *flags: str) -> float:
     """Seconds of ``maillage metrics`` run as a user runs it, on an embedded store holding
     the workbook, with an empty analytics cache: start, read, build, compute, print."""
-    from maillage.loaders.workbook import load_tables
     from maillage.queries.sqlite_store import SQLiteStore
+    from maillage.services.loading import load_tables
 
     with tempfile.TemporaryDirectory() as folder:
         database = str(Path(folder) / "bench.db")
@@ -266,7 +275,7 @@ def quebec(options: argparse.Namespace) -> list[str]:
             igraph=timed(lambda: IG.betweenness(directed=False))[1] if IG else None,
             networkit=timed(lambda: nk.centrality.Betweenness(K, False).run())[1],
             note="ours = Brandes (Numba, 2 threads); rustworkx (2 threads) "
-            f"{timed(lambda: rx.betweenness_centrality(engine.to_rustworkx(G)))[1]:.1f} s",
+            f"{timed(lambda: rx.betweenness_centrality(to_rustworkx(G)))[1]:.1f} s",
         )
     samples = 1000
 

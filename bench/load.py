@@ -15,9 +15,9 @@ import pandas as pd
 
 from maillage.demo.synthetic import generate
 from maillage.graph.build import alliance_graph
-from maillage.loaders.workbook import load_tables
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery, Store
+from maillage.services.loading import load_tables
 
 #: Ego reads done untimed before the timed ones, around other organizations.
 WARM_UP = 50

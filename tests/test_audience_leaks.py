@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from maillage.cli import ExportFormat, cli
+from maillage.cli import cli
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.exports import EXPORT_FORMATS as FORMATS
 
 # Markers: (level, text). Every one must be absent from the exports of a lower audience.
 ORGANIZATIONS = """\
@@ -125,7 +126,7 @@ def markers_in(contents: dict[str, bytes], markers: list[str]) -> list[tuple[str
     ]
 
 
-EXPORT_FORMATS = [f.value for f in ExportFormat]
+EXPORT_FORMATS = list(FORMATS)
 
 
 @pytest.mark.parametrize("file_format", EXPORT_FORMATS)
@@ -224,7 +225,7 @@ def test_cli_path_at_public_avoids_the_private_organization(db):
 
 def test_public_html_map_holds_nothing_of_members_or_private(db):
     from maillage.graph import build
-    from maillage.ui import network_map
+    from maillage.loaders import html_map as network_map
 
     with SQLiteStore(db) as store:
         G = build.alliance_graph(*store.read_graph(GraphQuery(audience="public")))

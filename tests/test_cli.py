@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from maillage.cli import cli
 from maillage.demo.synthetic import generate
 from maillage.graph.build import alliance_graph
-from maillage.loaders.workbook import load_tables
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.loading import load_tables
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +143,8 @@ def test_diff_counts_ties_gained_and_lost(demo_db):
     key = ["source", "target", "type", "since"]
     start_keys = set(map(tuple, at_start[key].fillna("").values.tolist()))
     end_keys = set(map(tuple, at_end[key].fillna("").values.tolist()))
-    assert len(change["ties_gained"]) == len(end_keys - start_keys)
-    assert len(change["ties_lost"]) == len(start_keys - end_keys)
+    assert len(change["ties_gained"]["rows"]) == len(end_keys - start_keys)
+    assert len(change["ties_lost"]["rows"]) == len(start_keys - end_keys)
 
 
 def test_metrics_write_back_is_stored(demo_db, tmp_path):

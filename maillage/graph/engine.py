@@ -24,9 +24,9 @@ conversion cache (``G.__networkx_cache__``), which NetworkX empties
 whenever nodes or edges are added or removed. Changing an edge's ``weight`` in place does
 not empty it (as for NetworkX's backends): build a new graph instead.
 
-NetworKit is MIT-licensed, Numba BSD; rustworkx (Apache-2.0) converts graphs for callers
-that want it. Every function takes the graph first and returns a NumPy array aligned with
-:func:`graph.build.node_order`. ``bench/analytics.py`` times each metric against igraph,
+NetworKit is MIT-licensed, Numba BSD. Every function takes the graph first and returns a
+NumPy array aligned with :func:`graph.build.node_order`. ``bench/analytics.py`` times each
+metric against igraph,
 NetworKit and NetworkX.
 """
 
@@ -43,7 +43,6 @@ import networkit as nk
 import networkx as nx
 import numba
 import numpy as np
-import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee, shortest_path
 
@@ -219,15 +218,6 @@ def to_networkit(G: nx.Graph, *, weight: str | None = None) -> nk.Graph:
     upper = sp.triu(_simple(G, weight=weight), k=1, format="coo")
     data = (upper.data, (upper.row, upper.col))
     return nk.graph.GraphFromCoo(data, n=upper.shape[0], weighted=weight is not None)
-
-
-def to_rustworkx(G: nx.Graph) -> rx.PyGraph:
-    """The graph as an unweighted rustworkx graph with nodes numbered in :func:`node_order`."""
-    index = Indexed.of(G)
-    R = rx.PyGraph(multigraph=False)
-    R.add_nodes_from(index.nodes)
-    R.add_edges_from_no_data([(i, j) for i, j in index.edges(G) if i != j])
-    return R
 
 
 @contextmanager

@@ -55,14 +55,12 @@ import tomllib
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from maillage.ground.tables import Progress
 from maillage.ground.vocabulary import ORGANIZATION_COLUMNS, fold, organization_type, tie_type
-from maillage.loaders.commit import LoadOutcome, commit
 from maillage.loaders.countries import country_code, country_from_postal_code, resolve_country
 from maillage.loaders.places import infer_region, postal_code
 from maillage.loaders.problems import Problem
@@ -76,7 +74,6 @@ from maillage.loaders.tables import (
     unreadable,
 )
 from maillage.loaders.validate import Validated, validate
-from maillage.queries.store import Store
 
 #: Mapped keys that are not contract columns but help: kept as properties, used for regions.
 HELPER_COLUMNS = ("postal_code", "address", "country_text")
@@ -301,29 +298,14 @@ def read_mapped(path: Path, mapping: Mapping, *, label: str | None = None) -> li
 
 
 def check_mapped(
-    paths: Path | Sequence[Path], mapping: Mapping, store: Store | None = None
-) -> Validated:
-    """Read and validate one or more foreign files (one mapping for all) without writing."""
-    files = [paths] if isinstance(paths, Path) else list(paths)
-    known = store.existing_ids if store is not None else None
-    return validate([t for path in files for t in read_mapped(path, mapping)], known_ids=known)
-
-
-def load_mapped(
     paths: Path | Sequence[Path],
     mapping: Mapping,
-    store: Store,
-    *,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-) -> LoadOutcome:
-    """Map, validate and load foreign files in one all-or-nothing write.
-
-    Raises :class:`~loaders.problems.InvalidInput` (nothing written) on any problem unless
-    ``skip_invalid``.
-    """
-    checked = check_mapped(paths, mapping, store)
-    return commit(checked, store, skip_invalid=skip_invalid, progress=progress)
+    known_ids: Callable[[Iterable[str]], set[str]] | None = None,
+) -> Validated:
+    """Read and validate one or more foreign files (one mapping for all) without writing;
+    ties may point at the organizations ``known_ids`` finds (a store's)."""
+    files = [paths] if isinstance(paths, Path) else list(paths)
+    return validate([t for path in files for t in read_mapped(path, mapping)], known_ids=known_ids)
 
 
 def unique_headers(headers: Sequence[str]) -> list[str]:

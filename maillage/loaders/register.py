@@ -31,19 +31,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TextIO
 
-import pandas as pd
-
-from maillage.ground.tables import Progress, organizations_frame, ties_frame
 from maillage.loaders.places import infer_region, place_key, postal_code
-from maillage.loaders.problems import InvalidInput, Problem
+from maillage.loaders.problems import Problem
 from maillage.loaders.tables import ORGANIZATIONS, TIES, RawRow, RawTable, unreadable
 from maillage.loaders.validate import Validated, validate
-from maillage.queries.store import LoadResult, Store
 
 #: Legal forms of the social and solidarity economy: non-profit legal persons, co-operatives,
 #: associations.
@@ -188,7 +184,9 @@ def read_register(folder: Path, register_filter: RegisterFilter | None = None) -
 
 
 def check_register(
-    folder: Path, register_filter: RegisterFilter | None = None, store: Store | None = None
+    folder: Path,
+    register_filter: RegisterFilter | None = None,
+    known_ids: Callable[[Iterable[str]], set[str]] | None = None,
 ) -> tuple[Validated, RegisterRead]:
     """Read and validate an extract without writing.
 
@@ -196,28 +194,9 @@ def check_register(
     tens of thousands of organizations kept, holding both copies doubles the peak memory.
     """
     read = read_register(folder, register_filter)
-    known = store.existing_ids if store is not None else None
-    checked = validate(read.tables, known_ids=known)
+    checked = validate(read.tables, known_ids=known_ids)
     read.tables = []
     return checked, read
-
-
-def load_register(
-    folder: Path,
-    store: Store,
-    register_filter: RegisterFilter | None = None,
-    *,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-) -> LoadResult:
-    """Import the extract into a store, all or nothing (see :func:`read_register`)."""
-    checked, _ = check_register(folder, register_filter, store)
-    if checked.problems and not (skip_invalid and checked.usable):
-        raise InvalidInput(checked.problems)
-    orgs = organizations_frame(pd.DataFrame.from_records(checked.organizations))
-    ties = ties_frame(pd.DataFrame.from_records(checked.ties) if checked.ties else pd.DataFrame())
-    del checked  # the frames hold the same rows; let the dicts go before the write
-    return store.load(orgs, ties, progress=progress)
 
 
 def _delimiter(path: Path) -> str:
@@ -440,7 +419,6 @@ __all__ = [
     "RegisterRead",
     "check_register",
     "find_files",
-    "load_register",
     "read_register",
     "stream_rows",
     "unreadable",

@@ -17,7 +17,6 @@ import pandas as pd
 from maillage.ground.vocabulary import HEADER_ALIASES, ORGANIZATION_COLUMNS, TIE_COLUMNS, fold
 from maillage.loaders.problems import Problem
 from maillage.loaders.text import UndecodableText, decode, sniff_delimiter
-from maillage.queries.collector import collector_paused
 
 ORGANIZATIONS = "organizations"
 TIES = "ties"
@@ -96,9 +95,8 @@ def read_csv_table(path: Path, *, label: str | None = None) -> RawTable:
 
 def read_csv_bytes(raw: bytes, *, label: str) -> RawTable:
     """Read the bytes of one delimited text file (see :func:`read_csv_table`)."""
-    with collector_paused():  # one list per record, then one dict per row
-        records = csv_records(raw, label=label)
-        return records if isinstance(records, RawTable) else _table_from_records(label, records)
+    records = csv_records(raw, label=label)
+    return records if isinstance(records, RawTable) else _table_from_records(label, records)
 
 
 def csv_records(raw: bytes, *, label: str) -> list[tuple[int, list[str]]] | RawTable:
@@ -195,11 +193,10 @@ def _sheets(book: Any, label: str) -> list[RawTable]:
 def table_from_frame(frame: pd.DataFrame, *, label: str) -> RawTable:
     """A raw table from an in-memory table, numbered as if written to CSV (header on line 1)."""
     headers = [str(c) for c in frame.columns]
-    with collector_paused():  # one tuple per record, then one dict per row
-        columns = [_column_text(frame[c]) for c in frame.columns]
-        records: list[tuple[int, Sequence[str]]] = [(1, headers)]
-        records.extend(enumerate(zip(*columns, strict=True), start=2))
-        return _table_from_records(label, records)
+    columns = [_column_text(frame[c]) for c in frame.columns]
+    records: list[tuple[int, Sequence[str]]] = [(1, headers)]
+    records.extend(enumerate(zip(*columns, strict=True), start=2))
+    return _table_from_records(label, records)
 
 
 def _column_text(values: pd.Series) -> list[str]:

@@ -16,7 +16,6 @@ from maillage.ground.vocabulary import organization_type, tie_type, visibility
 from maillage.loaders.countries import country_code
 from maillage.loaders.problems import Problem
 from maillage.loaders.tables import RawRow, RawTable
-from maillage.queries.collector import collector_paused
 
 _V = TypeVar("_V")
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
@@ -98,8 +97,7 @@ def validate(
     ``known_ids`` answers which ids already exist in the store, for ties to organizations
     loaded earlier.
     """
-    with collector_paused():  # one dict per row, alive until loaded
-        return _validate(list(tables), known_ids)
+    return _validate(list(tables), known_ids)
 
 
 def _validate(

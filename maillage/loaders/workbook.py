@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from maillage.ground.tables import Progress
-from maillage.loaders.commit import LoadOutcome, commit
 from maillage.loaders.formats import (
     GRAPH_SUFFIXES,
     is_sea_standard,
@@ -26,7 +24,6 @@ from maillage.loaders.tables import (
     unreadable,
 )
 from maillage.loaders.validate import Validated, validate
-from maillage.queries.store import LoadResult, Store
 
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -61,44 +58,27 @@ def read_tables(paths: Iterable[Path]) -> list[RawTable]:
     return tables
 
 
-def check_workbook(paths: Sequence[Path], store: Store | None = None) -> Validated:
-    """Read and validate without writing; ties may point at organizations in ``store``."""
-    known = store.existing_ids if store is not None else None
-    return validate(read_tables(paths), known_ids=known)
+def check_workbook(
+    paths: Sequence[Path], known_ids: Callable[[Iterable[str]], set[str]] | None = None
+) -> Validated:
+    """Read and validate without writing; ties may point at organizations ``known_ids`` finds."""
+    return validate(read_tables(paths), known_ids=known_ids)
 
 
-def load_workbook(
-    paths: Sequence[Path],
-    store: Store,
-    *,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-) -> LoadOutcome:
-    """Validate every row, then load in one all-or-nothing write.
-
-    Raises :class:`InvalidInput` listing every problem (and writes nothing) unless
-    ``skip_invalid``, which loads the valid rows and returns the problems of the others.
-    """
-    checked = check_workbook(paths, store)
-    return commit(checked, store, skip_invalid=skip_invalid, progress=progress)
-
-
-def load_tables(
+def check_frames(
     orgs: pd.DataFrame,
     ties: pd.DataFrame,
-    store: Store,
     *,
     label: str = "table",
-    progress: Progress | None = None,
-) -> LoadResult:
-    """Validate and load in-memory workbook tables (workbook headers), all or nothing."""
+    known_ids: Callable[[Iterable[str]], set[str]] | None = None,
+) -> Validated:
+    """Validate in-memory workbook tables (workbook headers) as if read from files."""
     tables = [
         table_from_frame(orgs, label=f"{label}/organizations"),
         table_from_frame(ties, label=f"{label}/ties"),
     ]
     tables[0].kind, tables[1].kind = "organizations", "ties"
-    checked = validate(tables, known_ids=store.existing_ids)
-    return commit(checked, store, progress=progress).result
+    return validate(tables, known_ids=known_ids)
 
 
 def _read_graph_file(path: Path) -> list[RawTable]:

@@ -22,7 +22,6 @@ from maillage.ground.tables import (
 )
 from maillage.ground.vocabulary import VISIBILITIES
 from maillage.queries import cypher, frames
-from maillage.queries.collector import collector_paused
 from maillage.queries.store import GraphQuery, LoadResult, StoreError, StoreInfo
 
 #: Rows per UNWIND statement; every batch of a load runs in one transaction.
@@ -197,8 +196,7 @@ class Neo4jStore:
             statements.finish()
             tx.run(cypher.SET_DATA_VERSION, version=version).consume()
 
-        with collector_paused():  # a hundred thousand row lists, alive until the commit
-            self._execute(write)
+        self._execute(write)
         return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
@@ -255,10 +253,9 @@ class Neo4jStore:
             record = tx.run(statement, parameters).single(strict=True)
             return record["organizations"], record["ties"]
 
-        with collector_paused():
-            organizations, ties = self._consistent(read)
-            nodes, ids = organizations[-1], organizations[0]
-            return _organizations_read(organizations), _ties_read(ties, nodes, ids)
+        organizations, ties = self._consistent(read)
+        nodes, ids = organizations[-1], organizations[0]
+        return _organizations_read(organizations), _ties_read(ties, nodes, ids)
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         """Store each metric column as organization property ``maillage_<column>``.

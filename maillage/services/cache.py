@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -145,3 +146,26 @@ class AnalyticsCache:
         if not key or any(c not in "0123456789abcdef" for c in key):
             raise ValueError("cache keys are made by cache_key()")
         return self.directory / f"{key}.pickle"
+
+
+def cache_directory() -> Path:
+    """Where results are kept between commands: ``MAILLAGE_CACHE`` or the user cache."""
+    configured = os.environ.get("MAILLAGE_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "maillage"
+
+
+_shared: dict[Path, AnalyticsCache] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_cache() -> AnalyticsCache:
+    """The cache of this process for :func:`cache_directory` (the CLI and the explorer
+    read and write the same folder)."""
+    folder = cache_directory()
+    with _shared_lock:
+        if folder not in _shared:
+            _shared[folder] = AnalyticsCache(folder)
+        return _shared[folder]

@@ -1,104 +1,111 @@
-"""Read the graph an audience sees at a date, and compute analytics once per data version."""
+"""What one audience sees of the store at one date, read once per data version and shared."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
 
 import networkx as nx
 import pandas as pd
 
 from maillage.graph.build import alliance_graph
-from maillage.graph.metrics import metrics as compute_metrics
-from maillage.ground.vocabulary import fold
+from maillage.ground.dates import today
+from maillage.ground.vocabulary import AUDIENCES, fold
 from maillage.queries.store import GraphQuery, Store
-from maillage.services.cache import AnalyticsCache, cache_key
+from maillage.services.cache import cache_key, shared_cache
 
 T = TypeVar("T")
 
 
-def cache_directory() -> Path:
-    """Where results are kept between commands: ``MAILLAGE_CACHE`` or the user cache."""
-    configured = os.environ.get("MAILLAGE_CACHE")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "maillage"
+class BadRequest(ValueError):
+    """A request a user must fix (an unknown type, region, column or option value)."""
 
 
-_cache: AnalyticsCache | None = None
+class UnknownOrganization(LookupError):
+    """No organization, or more than one, answers to what the user typed."""
 
 
-def shared_cache() -> AnalyticsCache:
-    """One cache per process, backed by :func:`cache_directory`."""
-    global _cache
-    if _cache is None:
-        _cache = AnalyticsCache(cache_directory())
-    return _cache
+class _Today:
+    """The default date of a view: today, as the CLI and the explorer both mean it."""
+
+    def __repr__(self) -> str:
+        return "TODAY"
+
+
+#: ``as_of=TODAY`` (the default) is today's date; ``as_of=None`` is every date.
+TODAY: Final = _Today()
+
+#: The date a view is asked for: a day, :data:`TODAY`, or None for every date.
+AsOf = dt.date | _Today | None
 
 
 @dataclass(frozen=True)
 class View:
-    """What one audience sees of the store at one date."""
+    """What one audience sees of the store at one date (``as_of=None``: every date)."""
 
     data_version: str
     audience: str
     as_of: dt.date | None
-    orgs: pd.DataFrame
-    ties: pd.DataFrame
-    G: nx.Graph
+    orgs: pd.DataFrame = field(repr=False)
+    ties: pd.DataFrame = field(repr=False)
+    G: nx.Graph = field(repr=False)
 
     def cached(self, what: str, options: dict[str, Any], compute: Callable[[], T]) -> T:
-        """``compute()`` once per (data version, audience, date, what, options)."""
+        """``compute()`` once per (data version, audience, date, what, options), shared by
+        the CLI and the explorer through the cache folder."""
         key = cache_key(self.data_version, self.audience, self.as_of, {"what": what, **options})
         return shared_cache().get_or_compute(key, compute)
+
+    def names(self) -> dict[str, str]:
+        """Organization names by id."""
+        return dict(zip(self.orgs["id"], self.orgs["name"], strict=True))
+
+
+#: Views kept in this process, least recently used first: the explorer reads the store
+#: once per data version, audience and date, not on every rerun.
+_VIEWS: OrderedDict[tuple[Any, ...], View] = OrderedDict()
+_VIEWS_KEPT = 6
+_VIEWS_LOCK = threading.Lock()
+
+
+def day_of(as_of: AsOf) -> dt.date | None:
+    """The date a view is read at: today for :data:`TODAY`, None for every date."""
+    return today() if isinstance(as_of, _Today) else as_of
 
 
 def read_view(
     store: Store,
     *,
     audience: str = "public",
-    as_of: dt.date | None = None,
+    as_of: AsOf = TODAY,
     weighted: bool = False,
 ) -> View:
-    """The organizations and ties ``audience`` sees at ``as_of`` and their alliance graph."""
+    """The organizations and ties ``audience`` sees at ``as_of`` and their alliance graph.
+
+    The same view is handed back while the store's data version stays the same; callers
+    must not change its frames or graph.
+    """
+    if audience not in AUDIENCES:
+        raise BadRequest(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
+    day = day_of(as_of)
     version = store.data_version()
-    orgs, ties = store.read_graph(GraphQuery(audience=audience, as_of=as_of))
-    return View(version, audience, as_of, orgs, ties, alliance_graph(orgs, ties, weighted=weighted))
-
-
-def metrics_table(
-    view: View,
-    *,
-    betweenness_samples: int | str | None = "auto",
-    seed: int = 0,
-    weighted: bool = False,
-    roles_by: str = "type",
-) -> pd.DataFrame:
-    """The ``metrics`` table of the view, from the cache when it was computed before."""
-    options = {
-        "samples": betweenness_samples, "seed": seed, "weighted": weighted, "roles_by": roles_by,
-    }  # fmt: skip
-    return view.cached(
-        "metrics",
-        options,
-        lambda: compute_metrics(
-            view.orgs,
-            view.G,
-            betweenness_samples=betweenness_samples,  # type: ignore[arg-type]
-            seed=seed,
-            weighted=weighted,
-            roles_by=roles_by,
-        ),
-    )
-
-
-class UnknownOrganization(LookupError):
-    """No organization, or more than one, answers to what the user typed."""
+    key = (store.backend, getattr(store, "location", ""), version, audience, day, weighted)
+    with _VIEWS_LOCK:
+        found = _VIEWS.get(key)
+        if found is not None:
+            _VIEWS.move_to_end(key)
+            return found
+    orgs, ties = store.read_graph(GraphQuery(audience=audience, as_of=day))
+    view = View(version, audience, day, orgs, ties, alliance_graph(orgs, ties, weighted=weighted))
+    with _VIEWS_LOCK:
+        _VIEWS[key] = view
+        while len(_VIEWS) > _VIEWS_KEPT:
+            _VIEWS.popitem(last=False)
+    return view
 
 
 def resolve(orgs: pd.DataFrame, text: str) -> str:

@@ -1,31 +1,30 @@
-"""Cached reads of the store and of graph/ results, keyed by data version, audience and date.
+"""The explorer's door to the services: one store per server, views and analyses by data version.
 
-Every cached function takes the data version as its first argument, so a load invalidates
-everything at once while widget changes that do not touch these keys recompute nothing.
-Graphs and layouts are cached as shared resources: callers must not change them.
+Pages name a view by (data version, audience, date entry); the services read it once per
+data version and cache analyses in the folder the CLI uses too. The date entry is the
+URL's: ``""`` is today (the CLI's default), ``"all"`` every date, else an ISO date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from maillage.queries.connect import open_store
-from maillage.queries.store import GraphQuery, Store, StoreInfo
+from maillage.ground.dates import parse_day
+from maillage.queries.store import Store, StoreInfo
+from maillage.services import analyses
+from maillage.services.stores import StoreChoice
+from maillage.services.views import TODAY, AsOf, View, day_of, read_view
 from maillage.ui.state import t
 
-
-class Pending(Exception):
-    """An analysis of graph/ that is not written yet (its planned name is in the message)."""
-
+#: The date entry meaning "ties of every date".
+EVERY_DATE = "all"
 
 #: Sessions run in threads of one server and share one store connection; the embedded
 #: store's sqlite3 connection must not be used by two threads at once.
@@ -34,7 +33,7 @@ _STORE_LOCK = threading.RLock()
 
 @st.cache_resource(show_spinner=False)
 def _opened() -> Store:
-    return open_store()
+    return StoreChoice().open()
 
 
 @contextmanager
@@ -56,58 +55,45 @@ def store_info() -> StoreInfo:
         return opened.info()
 
 
-def as_of_date(text: str) -> dt.date | None:
-    """The view's ``as_of`` entry as a date (None = every date)."""
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
+def as_of_date(entry: str) -> AsOf:
+    """The date a view entry names: today for ``""``, every date for ``"all"``, else the
+    date (a :class:`~maillage.ground.dates.BadDate` for text that is none)."""
+    if not entry:
+        return TODAY
+    if entry == EVERY_DATE:
         return None
+    return parse_day(entry)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def frames(version: str, audience: str, as_of: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Organizations and ties an audience sees at a date (every date when ``as_of`` is '')."""
-    del version  # part of the cache key only
+def view(version: str, audience: str, as_of: str) -> View:
+    """What ``audience`` sees at the date entry ``as_of`` (read once per data version)."""
+    del version  # the services check the store's version themselves
     with store_in_use() as opened:
-        return opened.read_graph(GraphQuery(audience=audience, as_of=as_of_date(as_of)))
+        return read_view(opened, audience=audience, as_of=as_of_date(as_of))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+def frames(version: str, audience: str, as_of: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organizations and ties of :func:`view`; do not change them."""
+    seen = view(version, audience, as_of)
+    return seen.orgs, seen.ties
+
+
 def graph(version: str, audience: str, as_of: str) -> nx.Graph:
-    """The alliance graph (graph.build.alliance_graph) of :func:`frames`; do not change it."""
-    orgs, ties = frames(version, audience, as_of)
-    return planned("maillage.graph.build", "alliance_graph")(orgs, ties)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _metrics(version: str, audience: str, as_of: str) -> pd.DataFrame:
-    orgs, _ = frames(version, audience, as_of)
-    return planned("maillage.graph.metrics", "metrics")(orgs, graph(version, audience, as_of))
+    """The alliance graph of :func:`view`; do not change it."""
+    return view(version, audience, as_of).G
 
 
 def metrics(version: str, audience: str, as_of: str) -> pd.DataFrame:
-    """maillage.graph.metrics.metrics of the audience's graph, one row per organization.
+    """The metrics table of :func:`view`, as ``maillage metrics`` computes it.
 
     Computed once per data version, audience and date (tens of seconds at Québec scale the
     first time, so the user is told what is happening).
     """
+    seen = view(version, audience, as_of)
     with st.spinner(t("common.computing")):
-        return _metrics(version, audience, as_of)
+        return analyses.metrics(seen)
 
 
-def planned(module: str, name: str) -> Callable[..., Any]:
-    """A function of graph/ by its planned name; :class:`Pending` when it is not there yet."""
-    try:
-        found = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as error:
-        raise Pending(f"{module}.{name}") from error
-    return found  # type: ignore[no-any-return]
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def analysis(
-    version: str, audience: str, as_of: str, module: str, name: str, **options: Any
-) -> Any:
-    """``module.name(G, **options)`` on the audience's graph, cached."""
-    function = planned(module, name)
-    return function(graph(version, audience, as_of), **options)
+def day_shown(as_of: str) -> dt.date | None:
+    """The date a view entry stands for (today's date for the default), None for every date."""
+    return day_of(as_of_date(as_of))

@@ -9,11 +9,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from maillage.ground.i18n import format_number
 from maillage.ground.regions import regions
 from maillage.ground.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
+from maillage.loaders.html_map import TYPE_COLOURS
 from maillage.ui import state
-from maillage.ui.i18n import format_number
-from maillage.ui.network_map import TYPE_COLOURS
 from maillage.ui.state import t
 
 OTHER_COLOUR = "#999999"
@@ -118,11 +118,6 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
                 lambda v: " · ".join(map(str, v)) if isinstance(v, list | tuple) else v
             )
     return shown.rename(columns={k: t(v) for k, v in _COLUMN_KEYS.items()})
-
-
-def pending(error: Exception) -> None:
-    """Say an analysis of graph/ is not available yet."""
-    st.info(t("common.pending", name=str(error)))
 
 
 def options_of(values: Iterable[object]) -> list[str]:

@@ -8,9 +8,10 @@ from typing import Any
 
 import streamlit as st
 
+from maillage.ground.dates import BadDate
+from maillage.ground.i18n import LANGUAGES
 from maillage.ground.vocabulary import AUDIENCES
 from maillage.ui import data, state
-from maillage.ui.i18n import LANGUAGES
 from maillage.ui.state import t
 
 _AUDIENCE = "_maillage_audience"
@@ -64,6 +65,33 @@ def _audience_box() -> None:
                 st.error(t("sidebar.wrong_password"))
 
 
+def _date_box() -> None:
+    """The view's date: today by default (as in the CLI), a day picked, or every date."""
+    chosen = state.get("as_of")
+    today = dt.date.today()
+    try:
+        day = data.day_shown(chosen)
+    except BadDate:
+        st.sidebar.error(t("sidebar.bad_date", text=chosen))
+        chosen, day = "", today
+    every_date = st.sidebar.checkbox(
+        t("sidebar.all_dates"), value=chosen == data.EVERY_DATE, key="all_dates"
+    )
+    if every_date:
+        state.view()["as_of"] = data.EVERY_DATE
+        return
+    picked = st.sidebar.date_input(
+        t("sidebar.as_of"),
+        value=day or today,
+        min_value=dt.date(1900, 1, 1),
+        max_value=dt.date(2100, 12, 31),
+        key="as_of_date",
+    )
+    # Today is the default: the URL keeps following the calendar.
+    is_day = isinstance(picked, dt.date) and picked != today
+    state.view()["as_of"] = picked.isoformat() if is_day else ""  # type: ignore[union-attr]
+
+
 def render() -> None:
     """Draw the shared sidebar and the audience banner of the page."""
     # The store line's place comes first, so it stays put when the unlock form comes and
@@ -80,18 +108,5 @@ def render() -> None:
     info = data.store_info()
     store_line.caption(t("sidebar.store", backend=info.backend, version=info.data_version[:8]))
     _audience_box()
-    chosen = state.get("as_of")
-    day = data.as_of_date(chosen)
-    every_date = st.sidebar.checkbox(t("sidebar.all_dates"), value=day is None, key="all_dates")
-    if every_date:
-        state.view()["as_of"] = ""
-    else:
-        picked = st.sidebar.date_input(
-            t("sidebar.as_of"),
-            value=day or dt.date.today(),
-            min_value=dt.date(1900, 1, 1),
-            max_value=dt.date(2100, 12, 31),
-            key="as_of_date",
-        )
-        state.view()["as_of"] = picked.isoformat() if isinstance(picked, dt.date) else ""
+    _date_box()
     st.caption("🔒 " + t("audience.in_force", audience=t(f"audience.{audience()}")))

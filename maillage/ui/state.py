@@ -13,7 +13,7 @@ from typing import Final
 
 import streamlit as st
 
-from maillage.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from maillage.ground.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate, translate_plural
 
 _VIEW: Final = "_maillage_view"
 _PAGE: Final = "_maillage_page"
@@ -158,3 +158,8 @@ def language() -> str:
 def t(key: str, **values: object) -> str:
     """The message ``key`` in the language in force."""
     return translate(language(), key, **values)
+
+
+def tn(key: str, count: int, **values: object) -> str:
+    """The message ``key`` in the plural form ``count`` calls for, in the language in force."""
+    return translate_plural(language(), key, count, **values)

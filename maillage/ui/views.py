@@ -8,11 +8,13 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from maillage.graph import layout
+from maillage.graph.build import alliance_graph
 from maillage.ground.vocabulary import ORGANIZATION_TYPES, fold
-from maillage.ui import data, layout, state
-from maillage.ui.network_map import graph_html
+from maillage.loaders.html_map import graph_html
+from maillage.ui import data, state
 from maillage.ui.show import TYPE_COLOURS, number, region_label, type_label
-from maillage.ui.state import t
+from maillage.ui.state import t, tn
 
 #: Most organizations drawn unless the user asks for everything.
 NODE_CAP = 500
@@ -62,7 +64,7 @@ def filtered_graph(
     kept_orgs, kept_ties = filter_frames(
         orgs, ties, types=types, regions=regions, sectors=sectors, tie_types=tie_types
     )
-    return data.planned("maillage.graph.build", "alliance_graph")(kept_orgs, kept_ties)
+    return alliance_graph(kept_orgs, kept_ties)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -71,7 +73,7 @@ def global_positions(version: str, audience: str) -> dict[Hashable, tuple[float,
 
     Dates and filters reuse them, so an organization stays where it was.
     """
-    return layout.positions(data.graph(version, audience, ""))
+    return layout.positions(data.graph(version, audience, data.EVERY_DATE))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -93,11 +95,8 @@ def size_metric(version: str, audience: str, as_of: str, metric: str, G: nx.Grap
     every metric of a Québec-scale graph.
     """
     if metric != "degree":
-        try:
-            measures = data.metrics(version, audience, as_of)
-        except data.Pending:
-            measures = None
-        if measures is not None and metric in measures.columns:
+        measures = data.metrics(version, audience, as_of)
+        if metric in measures.columns:
             return pd.to_numeric(measures[metric], errors="coerce").fillna(0.0)
     return pd.Series(dict(G.degree()), dtype=float)
 
@@ -165,14 +164,6 @@ def draw(
     return page
 
 
-def introduction_path(G: nx.Graph, source: str, target: str) -> list[Hashable]:
-    """The first shortest introduction path (graph.paths), [] when there is none."""
-    if source not in G or target not in G or source == target:
-        return []
-    paths = data.planned("maillage.graph.paths", "introduction_paths")(G, source, target, limit=1)
-    return list(paths.iloc[0]["ids"]) if len(paths) else []
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def search_index(version: str, audience: str, as_of: str) -> pd.DataFrame:
     """Per organization: folded searchable text (name, city, sector, id), folded name, label."""
@@ -235,7 +226,7 @@ def org_picker(
     state.keep(query_entry)
     found = search(index, query)[:PICKER_LIMIT] if query else []
     if query:
-        st.caption(t("explore.results", count=number(len(found))))
+        st.caption(tn("explore.results", len(found)))
     current = state.get(id_entry)
     if query and found and current not in found:
         state.put(id_entry, found[0])

@@ -177,7 +177,7 @@ HTML_HOSTILE = [
 
 
 def map_page(names: list[str], **options: object) -> str:
-    network_map = pytest.importorskip("maillage.ui.network_map")
+    network_map = pytest.importorskip("maillage.loaders.html_map")
     G = nx.Graph()
     for k, name in enumerate(names):
         G.add_node(f"{name}#{k}", name=name, type=name, region=name, city=name, country=name)

@@ -13,9 +13,10 @@ from maillage.loaders.formats.kumu import write_kumu_json, write_kumu_xlsx
 from maillage.loaders.formats.murmurations import profiles, write_murmurations
 from maillage.loaders.problems import InvalidInput
 from maillage.loaders.validate import validate
-from maillage.loaders.workbook import check_workbook, load_tables, load_workbook
+from maillage.loaders.workbook import check_workbook
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.loading import load_tables, load_workbook
 
 ORGS = pd.DataFrame(
     [

@@ -31,8 +31,9 @@ from maillage.loaders import tables as table_readers
 from maillage.loaders.problems import InvalidInput, Problem
 from maillage.loaders.tables import RawTable, read_csv_bytes
 from maillage.loaders.validate import validate
-from maillage.loaders.workbook import load_workbook, read_tables
+from maillage.loaders.workbook import read_tables
 from maillage.queries.sqlite_store import SQLiteStore
+from maillage.services.loading import load_workbook
 
 TOTAL = int(os.environ.get("MAILLAGE_FUZZ_EXAMPLES", "10000"))
 

@@ -11,14 +11,13 @@ from maillage.loaders.mapping import (
     MappingError,
     auto_id,
     check_mapped,
-    load_mapped,
     mapping_from_options,
     read_mapped,
 )
 from maillage.loaders.problems import InvalidInput
-from maillage.loaders.workbook import load_tables
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.loading import load_mapped, load_tables
 
 UK_FILE = "uk_worker_coops_2023-06-23.csv"
 

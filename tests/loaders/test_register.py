@@ -9,12 +9,12 @@ from maillage.loaders.register import (
     RegisterError,
     RegisterFilter,
     check_register,
-    load_register,
     read_register,
     stream_rows,
 )
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.loading import load_register
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from maillage.cli import cli
 from maillage.loaders.problems import InvalidInput
-from maillage.loaders.workbook import check_workbook, load_workbook
+from maillage.loaders.workbook import check_workbook
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.loading import load_workbook
 
 ORGANIZATIONS = """\
 id,name,type,region,city,country,founded,tags,colour

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from maillage.demo.synthetic import generate
-from maillage.loaders.workbook import load_tables
 from maillage.queries.neo4j_store import Neo4jStore
 from maillage.queries.store import GraphQuery, StoreError
+from maillage.services.loading import load_tables
 
 pytestmark = pytest.mark.neo4j
 

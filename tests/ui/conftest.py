@@ -41,8 +41,8 @@ def demo_tables(scale: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def build_store(path: Path, scale: float = 0.05) -> Path:
     """Load the demo tables into an embedded store at ``path``."""
-    from maillage.loaders.workbook import load_tables
     from maillage.queries.sqlite_store import SQLiteStore
+    from maillage.services.loading import load_tables
 
     orgs, ties = demo_tables(scale)
     with SQLiteStore.at(path) as store:

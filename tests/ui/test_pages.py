@@ -72,8 +72,8 @@ def test_language_switch_changes_labels(app):
 def test_numbers_are_written_in_french_by_default(app):
     opened(app, "overview")
     ties = next(m for m in app.metric if m.label == "Liens")
-    digits = ties.value.replace("\u202f", "")
-    assert digits.isdigit() and int(digits) > 999 and "\u202f" in ties.value
+    digits = ties.value.replace("\xa0", "")
+    assert digits.isdigit() and int(digits) > 999 and "\xa0" in ties.value  # fr_CA grouping
 
 
 def test_map_filters_change_what_is_shown(app):
@@ -243,7 +243,7 @@ def test_exports_are_offered(app):
     labels = [b.proto.label for b in buttons]
     assert labels == [
         "CSV workbook (ZIP)", "XLSX workbook", "GraphML", "GEXF (Gephi)", "Node-link JSON",
-        "Offline HTML map",
+        "Kumu (XLSX)", "Kumu (JSON)", "Murmurations profiles (JSON)", "Offline HTML map",
     ]  # fmt: skip
 
 
@@ -290,10 +290,13 @@ def test_date_in_the_sidebar_narrows_the_ties(app):
 
     def tie_count() -> int:
         value = next(m for m in app.metric if m.label == "Liens").value
-        return int(value.replace("\u202f", ""))
+        return int(value.replace("\xa0", ""))
 
     opened(app, "overview")
+    today = tie_count()  # the default date is today, as in the CLI
+    app.sidebar.checkbox(key="all_dates").check().run()
     every_date = tie_count()
+    assert every_date >= today and app.query_params["as_of"] == "all"
     app.sidebar.checkbox(key="all_dates").uncheck().run()
     app.sidebar.date_input(key="as_of_date").set_value(dt.date(2005, 1, 1)).run()
     assert not app.exception

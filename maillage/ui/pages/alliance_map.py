@@ -7,6 +7,7 @@ import streamlit as st
 
 from maillage.ground.regions import regions
 from maillage.ground.vocabulary import ORGANIZATION_TYPES, TIE_TYPES
+from maillage.services import analyses
 from maillage.ui import data, sidebar, state, views
 from maillage.ui.show import labelled, number, options_of, region_label, tie_label, type_label
 from maillage.ui.state import t
@@ -88,7 +89,7 @@ G = views.filtered_graph(
     state.get_many("ties"),
 )
 score = views.size_metric(version, audience, as_of, metric, G)
-path = views.introduction_path(G, focus, target) if focus and target else []
+path = analyses.introduction_path(G, focus, target) if focus and target else []
 if focus and focus in G:
     shown = list(nx.ego_graph(G, focus, radius=int(state.get("hops") or 1)))
 else:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -13,21 +11,14 @@ import streamlit as st
 
 from maillage.ground.tables import organizations_frame
 from maillage.ground.vocabulary import ORGANIZATION_TYPES, fold
-from maillage.loaders import export as writers
 from maillage.loaders.duplicates import suggest_duplicates
-from maillage.loaders.formats.gexf import write_gexf
-from maillage.loaders.mapping import (
-    Mapping,
-    MappingError,
-    check_mapped,
-    load_mapped,
-    mapping_from_options,
-)
+from maillage.loaders.mapping import Mapping, MappingError, check_mapped, mapping_from_options
 from maillage.loaders.problems import InvalidInput
-from maillage.loaders.workbook import check_workbook, load_workbook
+from maillage.loaders.workbook import check_workbook
+from maillage.services.exports import EXPORT_FORMATS, export_bytes
+from maillage.services.loading import load_mapped, load_workbook
 from maillage.ui import data, sidebar, state, views
-from maillage.ui.network_map import graph_html
-from maillage.ui.show import TYPE_COLOURS, labelled, number, type_label
+from maillage.ui.show import labelled, number, type_label
 from maillage.ui.state import t
 
 st.title(t("page.data"))
@@ -150,7 +141,7 @@ def _mapping(paths: list[Path]) -> Mapping | None:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _duplicates(version: str, audience: str, new_orgs: pd.DataFrame) -> pd.DataFrame:
     """maillage.loaders.duplicates pairs between the upload and the store (or within the upload)."""
-    stored, _ = data.frames(version, audience, "")
+    stored, _ = data.frames(version, audience, data.EVERY_DATE)
     fresh = organizations_frame(new_orgs)
     every = pd.concat([stored[~stored["id"].isin(fresh["id"])], fresh], ignore_index=True)
     pairs = suggest_duplicates(every)
@@ -182,10 +173,10 @@ if uploads:
             if mapping is None:
                 st.stop()
             with data.store_in_use() as opened:
-                checked = check_mapped(paths, mapping, opened)
+                checked = check_mapped(paths, mapping, opened.existing_ids)
         else:
             with data.store_in_use() as opened:
-                checked = check_workbook(paths, opened)
+                checked = check_workbook(paths, opened.existing_ids)
         st.subheader(t("data.check"))
         if checked.problems:
             st.error(t("data.problems", count=number(len(checked.problems))))
@@ -205,7 +196,7 @@ if uploads:
             if pairs.empty:
                 st.caption(t("data.no_duplicates"))
             else:
-                stored, _ = data.frames(version, audience, "")
+                stored, _ = data.frames(version, audience, data.EVERY_DATE)
                 names = pd.concat(
                     [stored.set_index("id")["name"], new_orgs.set_index("id")["name"]]
                 )
@@ -242,75 +233,18 @@ if uploads:
 
 # --- Export -------------------------------------------------------------------------------
 st.header(t("data.exports"))
-orgs, ties = data.frames(version, audience, "")
+orgs, ties = data.frames(version, audience, data.EVERY_DATE)
 st.caption(
     f"{t('common.organizations')} : {number(len(orgs))} · {t('common.ties')} : {number(len(ties))}"
 )
-
-
-def _written(write: Callable[[Path], object], name: str) -> Callable[[], bytes]:
-    """Deferred export: ``write`` runs into a temporary file only when the user clicks."""
-
-    def produce() -> bytes:
-        with tempfile.TemporaryDirectory(prefix="maillage-export-") as scratch:
-            target = Path(scratch) / name
-            write(target)
-            if target.is_dir():
-                buffer = io.BytesIO()
-                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                    for part in sorted(target.iterdir()):
-                        archive.write(part, arcname=part.name)
-                return buffer.getvalue()
-            return target.read_bytes()
-
-    return produce
-
-
 language = state.language()
-map_title = t("page.map")
-legend = {kind: type_label(kind) for kind in ORGANIZATION_TYPES}
-
-
-whole = data.graph(version, audience, "")
-degrees = pd.Series(dict(whole.degree()), dtype=float)
-
-
-def _map_page() -> bytes:
-    """The offline map of the most connected organizations (the map's cap), on click."""
-    shown = whole.subgraph(views.most_relevant(whole, degrees, views.NODE_CAP))
-    score = degrees
-    page = graph_html(
-        shown,
-        positions=views.global_positions(version, audience),
-        colours=TYPE_COLOURS,
-        legend=legend,
-        size={v: float(score.get(v, 0.0)) for v in shown},
-        title=map_title,
-        language=language,
-        height="95vh",
-    )
-    return page.encode("utf-8")
-
-
-#: (format, label key, file name, MIME type, producer), in button order.
-EXPORTS: tuple[tuple[str, str, str, str, Callable[[], bytes]], ...] = (
-    ("csv", "data.export_csv", "maillage-workbook.zip", "application/zip",
-     _written(lambda out: writers.write_csv_workbook(orgs, ties, out), "maillage")),
-    ("xlsx", "data.export_xlsx", "maillage.xlsx",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-     _written(lambda out: writers.write_xlsx_workbook(orgs, ties, out), "maillage.xlsx")),
-    ("graphml", "data.export_graphml", "maillage.graphml", "application/xml",
-     _written(lambda out: writers.write_graphml(orgs, ties, out), "maillage.graphml")),
-    ("gexf", "data.export_gexf", "maillage.gexf", "application/xml",
-     _written(lambda out: write_gexf(orgs, ties, out), "maillage.gexf")),
-    ("json", "data.export_json", "maillage.json", "application/json",
-     _written(lambda out: writers.write_json(orgs, ties, out), "maillage.json")),
-    ("html", "data.export_html", "maillage-map.html", "text/html", _map_page),
-)  # fmt: skip
-
-for column, (kind, label, file_name, mime, produce) in zip(
-    st.columns(len(EXPORTS)), EXPORTS, strict=True
-):
+for column, chosen in zip(st.columns(len(EXPORT_FORMATS)), EXPORT_FORMATS.values(), strict=True):
     column.download_button(
-        t(label), produce, file_name=file_name, mime=mime, on_click="ignore", key=f"export.{kind}"
+        t(chosen.label),
+        # Deferred: the file is written only when the user clicks.
+        lambda name=chosen.name: export_bytes(orgs, ties, name, language=language),
+        file_name=chosen.file_name,
+        mime=chosen.mime,
+        on_click="ignore",
+        key=f"export.{chosen.name}",
     )

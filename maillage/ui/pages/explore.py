@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from maillage.graph.build import alliance_graph
+from maillage.graph.paths import introduction_paths
+from maillage.services import analyses
 from maillage.ui import data, geo, sidebar, state, views
 from maillage.ui.show import missing, number, region_label, type_label
 from maillage.ui.state import t
@@ -31,10 +34,7 @@ if not focus:
 
 card = orgs.set_index("id").loc[focus]
 G = data.graph(version, audience, as_of)
-try:
-    measures = data.metrics(version, audience, as_of)
-except data.Pending:
-    measures = None
+measures = data.metrics(version, audience, as_of)
 
 st.header(str(card["name"]))
 left, right = st.columns([2, 3])
@@ -54,7 +54,7 @@ with left:
         t("field.website"): card["website"],
         t("field.tags"): card["tags"],
     }
-    if measures is not None and focus in measures.index:
+    if focus in measures.index:
         row = measures.loc[focus]
         facts[t("field.degree")] = number(row["degree"])
         facts[t("field.betweenness")] = number(row["betweenness"], 4)
@@ -83,8 +83,13 @@ with right:
         as_of=as_of,
         placeholder="chantier",
     )
-    path = views.introduction_path(G, focus, target) if target else []
-    ego = data.planned("maillage.graph.paths", "ego_network")(G, focus, hops=int(hops))
+    path = analyses.introduction_path(G, focus, target) if target else []
+    # The neighbourhood is read locally from the store, as `maillage ego` reads it.
+    with data.store_in_use() as opened:
+        _, neighbours, ego_orgs, ego_ties = analyses.ego(
+            opened, focus, hops=int(hops), audience=audience, as_of=data.as_of_date(as_of)
+        )
+    ego = alliance_graph(ego_orgs, ego_ties)
     keep = [focus, *path]
     score = views.size_metric(version, audience, as_of, "degree", G)
     members = list(ego)
@@ -110,7 +115,7 @@ with right:
 
 if target:
     st.subheader(t("explore.path"))
-    paths = data.planned("maillage.graph.paths", "introduction_paths")(G, focus, target, limit=5)
+    paths = introduction_paths(G, focus, target, limit=5)
     if paths.empty:
         st.warning(t("map.no_path"))
     else:
@@ -126,7 +131,6 @@ if target:
         )
 
 st.subheader(t("explore.neighbours"))
-neighbours = data.planned("maillage.graph.paths", "ego_members")(G, focus, hops=int(hops))
 neighbours = neighbours.loc[neighbours["hops"] > 0]
 st.dataframe(
     pd.DataFrame(

@@ -6,8 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from maillage.services import analyses
 from maillage.ui import data, sidebar, state
-from maillage.ui.show import chart_and_table, pending, readable, region_label, type_label
+from maillage.ui.show import chart_and_table, readable, region_label, type_label
 from maillage.ui.state import t
 
 st.title(t("gaps.title"))
@@ -18,22 +19,9 @@ if orgs.empty:
     st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def report(version: str, audience: str, as_of: str) -> list[object]:
-    """maillage.graph.gaps.gap_report on the audience's graph, with the metrics' communities."""
-    G = data.graph(version, audience, as_of)
-    try:
-        community = data.metrics(version, audience, as_of)["community"]
-    except data.Pending:
-        community = None
-    return list(data.planned("maillage.graph.gaps", "gap_report")(G, community=community))
-
-
-try:
-    sections = {section.key: section for section in report(version, audience, as_of)}
-except data.Pending as error:
-    pending(error)
-    st.stop()
+with st.spinner(t("common.computing")):
+    found = analyses.gaps(data.view(version, audience, as_of))
+sections = {section.key: section for section in found}
 language = state.language()
 
 # The picture: which region × type pairs have no tie at all (red) among every pair.

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from maillage.ground.vocabulary import ORGANIZATION_TYPES
+from maillage.services import analyses
 from maillage.ui import data, sidebar, state, views
-from maillage.ui.show import labelled, number, pending, type_label
+from maillage.ui.show import labelled, number, type_label
 from maillage.ui.state import t
 
 st.title(t("opps.title"))
@@ -50,39 +51,25 @@ state.keep("top")
 state.keep("pair")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def ranked(
-    version: str, audience: str, as_of: str, for_id: str, between: str, top: int
-) -> pd.DataFrame:
-    """Opportunities with the metrics' communities, cached per question."""
-    G = data.graph(version, audience, as_of)
-    try:
-        community = data.metrics(version, audience, as_of)["community"]
-    except data.Pending:
-        community = None
-    pair = tuple(between.split("~")) if between else None
-    return data.planned("maillage.graph.opportunities", "opportunities")(
-        G, for_id=for_id or None, between=pair, top=top, community=community
+pair = tuple(between.split("~")) if between else None
+with st.spinner(t("common.computing")):
+    rows = analyses.opportunities(
+        data.view(version, audience, as_of),
+        for_id=chosen or None,
+        between=pair,  # type: ignore[arg-type]
+        top=int(top),
     )
-
-
-try:
-    rows = ranked(version, audience, as_of, chosen or "", between or "", int(top))
-except data.Pending as error:
-    pending(error)
-    st.stop()
 if rows.empty:
     st.info(t("common.none"))
     st.stop()
-names = orgs.set_index("id")["name"]
 reasons = rows["reasons_fr"] if state.language() == "fr" else rows["reasons"]
 table = pd.DataFrame(
     {
-        t("common.name"): rows["source"].map(names),
-        "→": rows["target"].map(names),
+        t("common.name"): rows["source_name"],
+        "→": rows["target_name"],
         t("common.score"): [number(s, 3) for s in rows["score"]],
         t("common.reasons"): reasons,
-        t("common.via"): [" → ".join(str(names.get(v, v)) for v in via) for via in rows["via"]],
+        t("common.via"): rows["via_names"],
     }
 )
 st.dataframe(table, hide_index=True, width="stretch")

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from maillage.graph.change import movers
 from maillage.ui import data, sidebar, state
 from maillage.ui.show import (
     chart_and_table,
     labelled,
     number,
-    pending,
     region_label,
     tie_label,
     type_label,
@@ -33,13 +33,8 @@ if orgs.empty:
 
 n, m = len(orgs), len(ties)
 tied = set(ties["source"]) | set(ties["target"])
-density = 0.0
-try:
-    G = data.graph(version, audience, as_of)
-    pairs = G.number_of_edges()
-    density = 2 * pairs / (n * (n - 1)) if n > 1 else 0.0
-except data.Pending:
-    G = None
+G = data.graph(version, audience, as_of)
+density = 2 * G.number_of_edges() / (n * (n - 1)) if n > 1 else 0.0
 columns = st.columns(4)
 columns[0].metric(t("common.organizations"), number(n))
 columns[1].metric(t("common.ties"), number(m))
@@ -124,7 +119,7 @@ with left:
     chart_and_table(t("overview.per_year"), chart, per_year, key="ties_per_year")
 with right:
     # Over every date, whatever the date picked: a tie that ended last month changed things.
-    _, every_tie = data.frames(version, audience, "")
+    _, every_tie = data.frames(version, audience, data.EVERY_DATE)
     today = dt.date.today().isoformat()
     year_ago = (dt.date.today() - dt.timedelta(days=365)).isoformat()
     began = every_tie["since"].between(year_ago, today)
@@ -157,35 +152,27 @@ with right:
             )
     # Movers need the network as it was a year ago: computed only when asked for.
     if st.toggle(t("overview.movers"), key="overview.movers", help=t("overview.movers_help")):
-        try:
-            moved = data.planned("maillage.graph.change", "movers")(
-                data.metrics(version, audience, year_ago),
-                data.metrics(version, audience, today),
-                by="betweenness",
-                top=10,
-            )
-        except data.Pending as error:
-            pending(error)
-        else:
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("common.name"): moved["name"],
-                        t("overview.a_year_ago"): moved["betweenness_before"].round(4),
-                        t("overview.now"): moved["betweenness_after"].round(4),
-                        t("overview.change"): moved["betweenness_change"].round(4),
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+        moved = movers(
+            data.metrics(version, audience, year_ago),
+            data.metrics(version, audience, today),
+            by="betweenness",
+            top=10,
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("common.name"): moved["name"],
+                    t("overview.a_year_ago"): moved["betweenness_before"].round(4),
+                    t("overview.now"): moved["betweenness_after"].round(4),
+                    t("overview.change"): moved["betweenness_change"].round(4),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
-try:
-    measures = data.metrics(version, audience, as_of)
-except data.Pending as error:
-    pending(error)
-    measures = None
-if measures is not None and not measures.empty:
+measures = data.metrics(version, audience, as_of)
+if not measures.empty:
     left, right = st.columns(2)
     numeric = [
         c

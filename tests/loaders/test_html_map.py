@@ -7,7 +7,7 @@ import re
 import networkx as nx
 import pytest
 
-from maillage.ui.network_map import INERT_URLS, graph_html
+from maillage.loaders.html_map import INERT_URLS, graph_html
 from maillage.ui.show import TYPE_COLOURS
 
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -1,0 +1,5 @@
+"""``python -m maillage``: the command line."""
+
+from maillage.cli import main
+
+main()
