@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final, LiteralString, TypeVar
 
 import neo4j
@@ -12,6 +14,18 @@ import numpy as np
 import pandas as pd
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from maillage.ground.ledger import (
+    MERGED,
+    SOURCE_ROW,
+    Change,
+    Decision,
+    Meta,
+    Source,
+    organization_rows,
+    records_of_rows,
+    tie_records_of_rows,
+    tie_rows,
+)
 from maillage.ground.tables import (
     Progress,
     organizations_frame,
@@ -22,7 +36,13 @@ from maillage.ground.tables import (
 )
 from maillage.ground.vocabulary import VISIBILITIES
 from maillage.queries import cypher, frames
-from maillage.queries.store import GraphQuery, LoadResult, StoreError, StoreInfo
+from maillage.queries.store import (
+    GraphQuery,
+    Planner,
+    StoreError,
+    StoreInfo,
+    TieIdentity,
+)
 
 #: Rows per UNWIND statement; every batch of a load runs in one transaction.
 _BATCH = 10_000
@@ -87,117 +107,15 @@ class Neo4jStore:
             database=env.get("NEO4J_DATABASE") or None,
         )
 
-    def load(
-        self,
-        orgs: pd.DataFrame,
-        ties: pd.DataFrame,
-        *,
-        progress: Progress | None = None,
-        remove_ids: Iterable[str] = (),
-    ) -> LoadResult:
-        orgs = organizations_frame(orgs)
-        ties = ties_frame(ties)
-        removed = [str(i) for i in remove_ids]
-        unknown = sorted(set(ties["type"]) - set(cypher.UPSERT_TIES))
-        if unknown:
-            raise StoreError(f"load refused, nothing written: unknown tie type {unknown[0]!r}")
-        unknown = sorted(set(orgs["type"].dropna()) - set(cypher.CREATE_ORGANIZATIONS))
-        if unknown or orgs["type"].isna().any():
-            kind = repr(unknown[0]) if unknown else "(missing)"
-            raise StoreError(f"load refused, nothing written: unknown organization type {kind}")
-        # One row per identity, the last one given winning (as in the embedded store):
-        # the tie statement creates what it does not find, so a twin would be created twice.
-        org_rows = _organization_rows(orgs.drop_duplicates("id", keep="last"))
-        keys = ties.assign(_since=ties["since"].fillna(""))
-        unique_ties = ties[~keys.duplicated(["source", "target", "type", "_since"], keep="last")]
-        # Every end a tie names must be an organization after the load: checked below,
-        # against the store, before anything is written.
-        ends = set(ties["source"]) | set(ties["target"])
-        total = len(orgs) + len(ties)
-        version = uuid.uuid4().hex
-
-        def write(tx: _Tx) -> None:
+    def write(self, plan: Planner, *, progress: Progress | None = None) -> Meta:
+        def work(tx: _Tx) -> Meta:
             tx.run(cypher.LOCK_STORE).consume()  # readers wait: they see before or after
-            done = 0
+            change = plan(_Reader(tx))
+            if change is not None:
+                _apply(tx, change, progress)
+            return _meta(tx)
 
-            def advance(rows: int) -> None:
-                nonlocal done
-                done += rows
-                if progress:
-                    progress(done, total)
-
-            if removed:
-                tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
-            # Which organizations exist decides, in this transaction, between a plain CREATE
-            # and an update that writes only what changed; a tie with an end created here
-            # is new too. Ties reach their ends by internal id: ``nodes`` maps every
-            # organization id the load touches to its node.
-            ids = {row[0] for _, rows in org_rows for row in rows}
-            nodes: dict[str, int] = {}
-            if ids or ends:
-                found = tx.run(cypher.NODES_BY_ID, ids=sorted(ids | ends)).single(strict=True)
-                nodes.update(zip(found["ids"], found["nodes"], strict=True))
-            present = set(nodes)
-            unknown = sorted(ends - present - ids)
-            if unknown:
-                raise _unknown_ends(unknown)
-
-            def counted(rows: int) -> Callable[[neo4j.Record], None]:
-                return lambda _: advance(rows)
-
-            def created_nodes(rows: int) -> Callable[[neo4j.Record], None]:
-                def settle(record: neo4j.Record) -> None:
-                    nodes.update(zip(record["ids"], record["nodes"], strict=True))
-                    advance(rows)
-
-                return settle
-
-            statements = _Pipeline(tx)
-            batches = []
-            for org_type, rows in org_rows:
-                new = [row for row in rows if row[0] not in present]
-                old = [row for row in rows if row[0] in present]
-                batches += [
-                    (cypher.CREATE_ORGANIZATIONS[org_type], b, created_nodes) for b in _batches(new)
-                ]
-                batches += [
-                    (cypher.UPDATE_ORGANIZATIONS[org_type], b, counted) for b in _batches(old)
-                ]
-            # The largest batch last: the tie rows are built while the server writes it.
-            for statement, batch, settle in sorted(batches, key=lambda b: len(b[1])):
-                statements.send(statement, batch, settle(len(batch)))
-            tie_rows = _tie_rows(unique_ties)
-            statements.finish()  # the ties need the internal ids of the new organizations
-            created = ids - present
-
-            def checked(batch: list[list[Any]]) -> Callable[[neo4j.Record], None]:
-                def settle(record: neo4j.Record) -> None:
-                    if record["written"] < len(batch):
-                        # An end vanished since it was looked up (a writer outside
-                        # Maillage): refuse the whole load.
-                        wanted = sorted({r[0] for r in batch} | {r[1] for r in batch})
-                        gone = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=wanted)]
-                        raise _unknown_ends(sorted(gone))
-                    advance(len(batch))
-
-                return settle
-
-            for tie_type, rows in tie_rows:
-                fresh = [row for row in rows if row[0] in created or row[1] in created]
-                known = [row for row in rows if row[0] not in created and row[1] not in created]
-                for statement, part in (
-                    (cypher.CREATE_TIES[tie_type], fresh),
-                    (cypher.UPSERT_TIES[tie_type], known),
-                ):
-                    for batch in _batches(part):
-                        # Ends as internal ids, converted while the batch before runs.
-                        reaching = [[nodes[row[0]], nodes[row[1]], *row[2:]] for row in batch]
-                        statements.send(statement, reaching, checked(batch))
-            statements.finish()
-            tx.run(cypher.SET_DATA_VERSION, version=version).consume()
-
-        self._execute(write)
-        return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
+        return self._execute(work)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         wanted = [str(i) for i in ids]
@@ -207,6 +125,19 @@ class Neo4jStore:
             self._read(lambda tx: [r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=wanted)])
         )
 
+    def known_ids(self, ids: Iterable[str], *, source: str | None = None) -> set[str]:
+        wanted = {str(i) for i in ids}
+        if not wanted:
+            return set()
+
+        def read(tx: _Tx) -> set[str]:
+            found = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=sorted(wanted))}
+            spaces = [MERGED] + ([SOURCE_ROW + source] if source else [])
+            keys = _Reader(tx).keys((s, i) for s in spaces for i in wanted - found)
+            return found | {key for _, key in keys}
+
+        return self._read(read)
+
     def info(self) -> StoreInfo:
         def read(tx: _Tx) -> tuple[dict[str, int], dict[str, int], str]:
             orgs = {r["type"]: r["n"] for r in tx.run(cypher.COUNT_ORGANIZATIONS_BY_TYPE)}
@@ -214,7 +145,7 @@ class Neo4jStore:
                 cypher.TIE_TYPE_OF[r["relationship"]]: r["n"]
                 for r in tx.run(cypher.COUNT_TIES_BY_RELATIONSHIP)
             }
-            return orgs, ties, _version(tx)
+            return orgs, ties, _meta(tx).data_version
 
         orgs, ties, version = self._consistent(read)
         return StoreInfo(
@@ -226,7 +157,29 @@ class Neo4jStore:
         )
 
     def data_version(self) -> str:
-        return self._read(_version)
+        return self._read(_meta).data_version
+
+    def read_records(self, ids: Iterable[str] | None = None) -> pd.DataFrame:
+        wanted = None if ids is None else [str(i) for i in ids]
+        rows = self._read(
+            lambda tx: [(r["id"], r["records"]) for r in tx.run(cypher.SELECT_RECORDS, ids=wanted)]
+        )
+        return pd.DataFrame(rows, columns=["id", "records"])
+
+    def read_tie_records(self, ids: Iterable[str] | None) -> pd.DataFrame:
+        wanted = None if ids is None else [str(i) for i in ids]
+        return self._read(lambda tx: _tie_frame(tx.run(cypher.LEDGER_TIES_OF, ids=wanted)))
+
+    def sources(self) -> list[Source]:
+        return self._read(_sources)
+
+    def decisions(self) -> list[Decision]:
+        return self._read(
+            lambda tx: [
+                Decision(r["kind"], r["left"], r["right"], r["at"])
+                for r in tx.run(cypher.SELECT_DECISIONS)
+            ]
+        )
 
     def read_graph(self, query: GraphQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
         relationships = [
@@ -237,8 +190,6 @@ class Neo4jStore:
         parameters: dict[str, Any] = {
             **cypher.READ_CODES,
             "levels": list(query.levels),
-            "types": None if query.organization_types is None else list(query.organization_types),
-            "regions": None if query.regions is None else list(query.regions),
             "relationships": relationships,
             "as_of": query.as_of_text,
         }
@@ -276,7 +227,8 @@ class Neo4jStore:
             tx.run(cypher.LOCK_STORE).consume()
             for batch in _batches(iter(rows)):
                 tx.run(cypher.WRITE_METRICS, rows=batch).consume()
-            tx.run(cypher.SET_DATA_VERSION, version=version).consume()
+            meta = _meta(tx)
+            _set_meta(tx, replace(meta, metrics=version[:12]))
 
         self._execute(write)
         return len(rows)
@@ -308,8 +260,13 @@ class Neo4jStore:
         for statement in (
             cypher.CREATE_ORGANIZATION_ID_CONSTRAINT,
             cypher.CREATE_META_KEY_CONSTRAINT,
+            cypher.CREATE_KEY_CONSTRAINT,
+            cypher.CREATE_KEY_ORGANIZATION_INDEX,
+            cypher.CREATE_SOURCE_CONSTRAINT,
+            cypher.CREATE_DECISION_CONSTRAINT,
         ):
             self._execute(create(statement))
+        self._execute(_migrate)
 
     def __enter__(self) -> Neo4jStore:
         return self
@@ -415,30 +372,271 @@ class _Pipeline:
         settle(result.single(strict=True))
 
 
-def _unknown_ends(ids: list[str]) -> StoreError:
-    shown = ", ".join(repr(i) for i in ids[:5])
-    return StoreError(f"load refused, nothing written: ties name unknown organizations {shown}")
+def _apply(tx: _Tx, change: Change, progress: Progress | None) -> None:
+    """Write ``change`` in the transaction ``tx`` (which holds the store's lock)."""
+    orgs = change.organizations if change.organizations is not None else pd.DataFrame()
+    ties = change.ties if change.ties is not None else pd.DataFrame()
+    unknown = sorted(set(ties["type"]) - set(cypher.UPSERT_TIES)) if len(ties) else []
+    if unknown:
+        raise StoreError(f"write refused, nothing written: unknown tie type {unknown[0]!r}")
+    kinds = set(orgs["type"]) if len(orgs) else set()
+    if kinds - set(cypher.CREATE_ORGANIZATIONS) or (len(orgs) and orgs["type"].isna().any()):
+        raise StoreError("write refused, nothing written: unknown organization type")
+    total, done = len(orgs) + len(ties), 0
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress:
+            progress(done, total)
+
+    for tie_type, rows in _grouped(change.removed_ties, 2):
+        for batch in _batches(rows):
+            keys = [{"source": r[0], "target": r[1], "since_key": r[3]} for r in batch]
+            tx.run(cypher.DELETE_TIES[tie_type], rows=keys).consume()
+    for batch in _batches(change.removed_organizations):
+        tx.run(cypher.DELETE_ORGANIZATIONS, ids=batch).consume()
+    created: set[str] = set()
+    if len(orgs):
+        ids = orgs["id"].tolist()
+        present = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=ids)}
+        created = set(ids) - present
+        rows = _organization_maps(orgs)
+        for org_type in sorted(kinds):
+            of_type = [
+                row for row, kind in zip(rows, orgs["type"], strict=True) if kind == org_type
+            ]
+            for statement, part in (
+                (cypher.CREATE_ORGANIZATIONS[org_type], [r for r in of_type if r["id"] in created]),
+                (
+                    cypher.UPDATE_ORGANIZATIONS[org_type],
+                    [r for r in of_type if r["id"] not in created],
+                ),
+            ):
+                for batch in _batches(part):
+                    tx.run(statement, rows=batch).consume()
+                    advance(len(batch))
+    if len(ties):
+        rows = _tie_maps(ties)
+        for tie_type in sorted(set(ties["type"])):
+            of_type = [
+                row for row, kind in zip(rows, ties["type"], strict=True) if kind == tie_type
+            ]
+            fresh = [r for r in of_type if r["source"] in created or r["target"] in created]
+            known = [
+                r for r in of_type if r["source"] not in created and r["target"] not in created
+            ]
+            for statement, part in (
+                (cypher.CREATE_TIES[tie_type], fresh),
+                (cypher.UPSERT_TIES[tie_type], known),
+            ):
+                for batch in _batches(part):
+                    written = tx.run(statement, rows=batch).single(strict=True)["written"]
+                    if written < len(batch):
+                        # An end vanished since the plan read it (a writer outside Maillage).
+                        raise StoreError("write refused, nothing written: a tie names an "
+                                         "organization that is not in the store")  # fmt: skip
+                    advance(len(batch))
+    join = cypher.KEY_JOIN
+    if change.removed_keys:
+        tx.run(cypher.DELETE_KEYS, ids=[s + join + k for s, k in change.removed_keys]).consume()
+    if change.keys:
+        rows = [
+            {"id": s + join + k, "space": s, "key": k, "organization": o}
+            for (s, k), o in change.keys.items()
+        ]
+        for batch in _batches(rows):
+            tx.run(cypher.SET_KEYS, rows=batch).consume()
+    if change.removed_sources:
+        tx.run(cypher.DELETE_SOURCES, names=change.removed_sources).consume()
+    if change.sources:
+        sources = [
+            {"name": s.name, "priority": s.priority, "first_loaded": s.first_loaded,
+             "last_loaded": s.last_loaded, "files": list(s.files)}
+            for s in change.sources
+        ]  # fmt: skip
+        tx.run(cypher.SET_SOURCES, rows=sources).consume()
+    if change.decisions:
+        decisions = [
+            {"id": join.join((d.kind, d.left, d.right)), "kind": d.kind, "left": d.left,
+             "right": d.right, "at": d.at}
+            for d in change.decisions
+        ]  # fmt: skip
+        tx.run(cypher.ADD_DECISIONS, rows=decisions).consume()
+    meta = _meta(tx)
+    _set_meta(tx, Meta(change.meta.rows, meta.metrics, change.meta.last_at or meta.last_at))
 
 
-def _version(tx: _Tx) -> str:
-    record = tx.run(cypher.GET_DATA_VERSION).single()
-    return "empty" if record is None or record["version"] is None else str(record["version"])
+def _grouped(identities: Iterable[TieIdentity], column: int) -> list[tuple[str, list[TieIdentity]]]:
+    groups: dict[str, list[TieIdentity]] = {}
+    for identity in identities:
+        groups.setdefault(identity[column], []).append(identity)
+    return sorted(groups.items())
 
 
-def _organization_rows(orgs: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
-    """Per organization type, rows ``[id, *cypher.ORGANIZATION_PROPERTIES]``."""
-    columns = [_plain_column(orgs[c]) for c in ("id", *cypher.ORGANIZATION_PROPERTIES[:-1])]
+def _organization_maps(orgs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows ``{id, values}``: every property of :data:`cypher.ORGANIZATION_PROPERTIES`
+    (missing ones null, so that ``+=`` removes what the row no longer has)."""
+    names = cypher.ORGANIZATION_PROPERTIES
+    columns = [_plain_column(orgs[c]) for c in names[:-3]]
     columns.append([properties_json(p) if p else None for p in orgs["properties"].tolist()])
-    return _by_type(orgs["type"], columns)
+    columns.append(orgs["records"].tolist())
+    columns.append([int(d) for d in orgs["digest"].tolist()])
+    return [
+        {"id": org_id, "values": dict(zip(names, values, strict=True))}
+        for org_id, values in zip(orgs["id"].tolist(), zip(*columns, strict=True), strict=True)
+    ]
 
 
-def _tie_rows(ties: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
-    """Per tie type, rows ``[source, target, since_key, *cypher.TIE_PROPERTIES]``."""
-    columns = [_plain_column(ties[c]) for c in ("source", "target")]
-    columns.append([since_key(s) for s in _plain_column(ties["since"])])
-    columns.extend(_plain_column(ties[c]) for c in cypher.TIE_PROPERTIES[:-1])
+def _tie_maps(ties: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows ``{source, target, since_key, values}`` (:data:`cypher.TIE_PROPERTIES`)."""
+    names = cypher.TIE_PROPERTIES
+    columns = [_plain_column(ties[c]) for c in names[:-3]]
     columns.append([properties_json(p) if p else None for p in ties["properties"].tolist()])
-    return _by_type(ties["type"], columns)
+    columns.append(ties["records"].tolist())
+    columns.append([int(d) for d in ties["digest"].tolist()])
+    ends = zip(ties["source"].tolist(), ties["target"].tolist(), ties["since"].tolist(),
+               strict=True)  # fmt: skip
+    return [
+        {"source": s, "target": t, "since_key": since_key(v if isinstance(v, str) else None),
+         "values": dict(zip(names, values, strict=True))}
+        for (s, t, v), values in zip(ends, zip(*columns, strict=True), strict=True)
+    ]  # fmt: skip
+
+
+class _Reader:
+    """What a write's rules read, inside the write's transaction (``LedgerReader``)."""
+
+    def __init__(self, tx: _Tx) -> None:
+        self._tx = tx
+
+    def keys(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        ids = [s + cypher.KEY_JOIN + k for s, k in wanted]
+        if not ids:
+            return {}
+        return {
+            (r["space"], r["key"]): r["organization"]
+            for r in self._tx.run(cypher.SELECT_KEYS, ids=ids)
+        }
+
+    def keys_to(self, ids: Iterable[str], spaces: Iterable[str] = ()) -> dict[tuple[str, str], str]:
+        rows = self._tx.run(cypher.SELECT_KEYS_TO, ids=list(ids), spaces=list(spaces))
+        return {(r["space"], r["key"]): r["organization"] for r in rows}
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        wanted = [str(i) for i in ids]
+        return {r["id"] for r in self._tx.run(cypher.EXISTING_IDS, ids=wanted)} if wanted else set()
+
+    def organizations(self, ids: Iterable[str]) -> pd.DataFrame:
+        wanted = [str(i) for i in ids]
+        rows = [
+            (r["id"], r["records"] or "", int(r["digest"] or 0))
+            for r in self._tx.run(cypher.LEDGER_ORGANIZATIONS, ids=wanted)
+        ]
+        return pd.DataFrame(rows, columns=["id", "records", "digest"])
+
+    def ties(self, identities: Iterable[TieIdentity]) -> pd.DataFrame:
+        rows = [
+            {"source": s, "target": t, "type": cypher.RELATIONSHIP_OF[k], "since_key": v}
+            for s, t, k, v in identities
+            if k in cypher.RELATIONSHIP_OF
+        ]
+        return _tie_frame(self._tx.run(cypher.LEDGER_TIES, rows=rows) if rows else [])
+
+    def ties_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        wanted = [str(i) for i in ids]
+        return _tie_frame(self._tx.run(cypher.LEDGER_TIES_OF, ids=wanted) if wanted else [])
+
+    def holding(self, source: str) -> tuple[list[str], list[TieIdentity]]:
+        needle = "[" + json.dumps(source, ensure_ascii=False) + ","
+        orgs = [r["id"] for r in self._tx.run(cypher.HOLDING_ORGANIZATIONS, needle=needle)]
+        ties = [
+            (r["source"], r["target"], cypher.TIE_TYPE_OF[r["relationship"]], r["since"])
+            for r in self._tx.run(cypher.HOLDING_TIES, needle=needle)
+        ]
+        return orgs, ties
+
+    def sources(self) -> list[Source]:
+        return _sources(self._tx)
+
+    def meta(self) -> Meta:
+        return _meta(self._tx)
+
+
+def _tie_frame(records: Iterable[neo4j.Record]) -> pd.DataFrame:
+    """Ties as the ledger reads them: identity, records and digest."""
+    rows = [
+        (r["source"], r["target"], cypher.TIE_TYPE_OF[r["relationship"]], r["since"],
+         r["records"] or "", int(r["digest"] or 0))
+        for r in records
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["source", "target", "type", "since", "records", "digest"])
+
+
+def _sources(tx: _Tx) -> list[Source]:
+    return [
+        Source(
+            r["name"],
+            int(r["priority"]),
+            r["first_loaded"],
+            r["last_loaded"],
+            tuple(r["files"] or ()),
+        )
+        for r in tx.run(cypher.SELECT_SOURCES)
+    ]
+
+
+def _meta(tx: _Tx) -> Meta:
+    record = tx.run(cypher.GET_META).single()
+    if record is None:
+        return Meta()
+    return Meta(int(record["rows"] or 0), record["metrics"] or "", record["last_at"] or "")
+
+
+def _set_meta(tx: _Tx, meta: Meta) -> None:
+    tx.run(cypher.SET_META, rows=str(meta.rows), metrics=meta.metrics,
+           last_at=meta.last_at).consume()  # fmt: skip
+
+
+def _migrate(tx: _Tx) -> None:
+    """A store made before the ledger: each organization and tie gets a record from the
+    source ``(earlier loads)`` saying what it says, and its digest; the totals follow."""
+    if not tx.run(cypher.UNMIGRATED).single(strict=True)["n"]:
+        return
+    tx.run(cypher.LOCK_STORE).consume()
+    everything = GraphQuery(audience="private")
+    parameters = {
+        **cypher.READ_CODES,
+        "levels": list(everything.levels),
+        "relationships": list(cypher.RELATIONSHIP_OF.values()),
+        "as_of": None,
+    }
+    record = tx.run(cypher.SELECT_GRAPH, parameters).single(strict=True)
+    organizations = record["organizations"]
+    orgs = _organizations_read(organizations)
+    ties = _ties_read(record["ties"], organizations[-1], organizations[0])
+    org_digests = organization_rows(orgs.to_dict(orient="records"))["digest"].tolist()
+    tie_digests = tie_rows(ties.to_dict(orient="records"))["digest"].tolist()
+    org_rows = [
+        {"id": i, "records": text, "digest": digest}
+        for i, text, digest in zip(orgs["id"], records_of_rows(orgs), org_digests, strict=True)
+    ]
+    for batch in _batches(org_rows):
+        tx.run(cypher.SET_ORGANIZATION_LEDGER, rows=batch).consume()
+    tie_maps = [
+        {"source": s, "target": t, "type": cypher.RELATIONSHIP_OF[k],
+         "since_key": since_key(v if isinstance(v, str) else None), "records": text,
+         "digest": digest}
+        for s, t, k, v, text, digest in zip(ties["source"], ties["target"], ties["type"],
+                                             ties["since"], tie_records_of_rows(ties),
+                                             tie_digests, strict=True)
+    ]  # fmt: skip
+    for batch in _batches(tie_maps):
+        tx.run(cypher.SET_TIE_LEDGER, rows=batch).consume()
+    sums = tx.run(cypher.ALL_DIGESTS).single(strict=True)
+    total = (int(sums["high"] or 0) * (1 << 32) + int(sums["low"] or 0)) % (1 << 64)
+    legacy = tx.run(cypher.GET_META).single()
+    _set_meta(tx, Meta(total, "", legacy["last_at"] or "" if legacy else ""))
 
 
 #: Values the driver packs as they are.
@@ -458,14 +656,6 @@ def _plain_column(values: pd.Series) -> list[Any]:
     if all(present):
         return listed
     return [v if ok else None for v, ok in zip(listed, present, strict=True)]
-
-
-def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list[list[Any]]]]:
-    """Rows (one list per row, built from ``columns``) grouped by type, types sorted."""
-    groups: dict[str, list[list[Any]]] = {}
-    for kind, row in zip(types.tolist(), zip(*columns, strict=True), strict=True):
-        groups.setdefault(str(kind), []).append(list(row))
-    return sorted(groups.items())
 
 
 # Reading: values come back from Neo4j as columns of plain values, in the order of
