@@ -140,7 +140,16 @@ def _validate(
     updatable = known_ids(incomplete - {""}) if known_ids and incomplete else set()
     first_seen: dict[str, tuple[str, RawRow]] = {}
     for table in org_tables:
-        _check_columns(table, ("id",), result)
+        # A file that creates organizations needs their name and type columns (rows of
+        # known organizations, or with a strong identifier, may leave them out).
+        creating = [
+            raw
+            for raw in table.rows
+            if raw.cells.get("id", "") not in updatable and not _identifies(raw)
+        ]
+        named = all(raw.extras.get("legal_name") for raw in creating)
+        required = ("id", *(() if named else ("name",)), *(("type",) if creating else ()))
+        _check_columns(table, required, result)
         for raw in table.rows:
             org = _organization(
                 table.label, raw, result, first_seen, updatable,

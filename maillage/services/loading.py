@@ -241,19 +241,21 @@ def load_tables(
 
 
 def load_register(
-    folder: Path,
+    path: Path,
     store: Store,
     register_filter: RegisterFilter | None = None,
     *,
     source: str | None = None,
+    priority: int | None = None,
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> LoadOutcome:
-    """Import an extract of Québec's enterprise register, all or nothing."""
-    name = source_name(folder, source)
-    checked = check_register(folder, register_filter, known_ids=_known(store, name))[0]
+    """Import an extract of Québec's enterprise register (its open-data folder, or one CSV
+    table through the register preset), all or nothing."""
+    name = source_name(path, source)
+    checked = check_register(path, register_filter, known_ids=_known(store, name))[0]
     return commit(
-        checked, store, source=name, skip_invalid=skip_invalid,
+        checked, store, source=name, priority=priority, skip_invalid=skip_invalid,
         progress=progress,
     )  # fmt: skip
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -12,8 +14,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def real_data() -> Path:
-    """``../shared/data/real`` beside the repository (CI mounts a read-only copy there)."""
-    folder = (REPO / ".." / "shared" / "data" / "real").resolve()
+    """``../shared/data/real`` beside the repository (CI mounts a read-only copy there), or
+    the ``real`` folder of ``MAILLAGE_SHARED_DATA`` (a worktree elsewhere)."""
+    shared = os.environ.get("MAILLAGE_SHARED_DATA") or str(REPO / ".." / "shared" / "data")
+    folder = (Path(shared) / "real").resolve()
     if not (folder / "susy_initiatives.csv").is_file():
         pytest.fail(
             f"real data files not found in {folder}: the tests need ../shared/data/real "
