@@ -119,8 +119,6 @@ def load(
     """
     names = (id_column, name_column, type_column, region_column, city_column)
     foreign = any(names) or any((mapping, member_of, org_type, column, constant))
-    options = {"source": source, "replace": replace, "priority": priority,
-               "skip_invalid": skip_invalid}  # fmt: skip
     with opened(ctx) as store, progress_bar("Loading") as progress:
         if foreign:
             chosen = mapping_from_options(
@@ -128,9 +126,15 @@ def load(
                 region_column=region_column, city_column=city_column, org_type=org_type,
                 member_of=member_of, columns=column or (), constants=constant or (), missing=na,
             )  # fmt: skip
-            outcome = load_mapped(paths, chosen, store, progress=progress, **options)
+            outcome = load_mapped(
+                paths, chosen, store, source=source, replace=replace, priority=priority,
+                skip_invalid=skip_invalid, progress=progress,
+            )  # fmt: skip
         else:
-            outcome = load_workbook(paths, store, missing=na, progress=progress, **options)
+            outcome = load_workbook(
+                paths, store, source=source, replace=replace, priority=priority, missing=na,
+                skip_invalid=skip_invalid, progress=progress,
+            )  # fmt: skip
     _loaded(outcome)
 
 

@@ -246,7 +246,7 @@ def row_digest(values: Iterable[Any]) -> int:
 def _token(value: Any) -> str:
     kind = value.__class__
     if kind is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if value is None or value is pd.NA:
         return "\x00"
     if kind is float:

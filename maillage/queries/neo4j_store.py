@@ -390,21 +390,21 @@ def _apply(tx: _Tx, change: Change, progress: Progress | None) -> None:
         if progress:
             progress(done, total)
 
-    for tie_type, rows in _grouped(change.removed_ties, 2):
-        for batch in _batches(rows):
-            keys = [{"source": r[0], "target": r[1], "since_key": r[3]} for r in batch]
+    for tie_type, identities in _grouped(change.removed_ties, 2):
+        for gone in _batches(identities):
+            keys = [{"source": r[0], "target": r[1], "since_key": r[3]} for r in gone]
             tx.run(cypher.DELETE_TIES[tie_type], rows=keys).consume()
-    for batch in _batches(change.removed_organizations):
-        tx.run(cypher.DELETE_ORGANIZATIONS, ids=batch).consume()
+    for ids_gone in _batches(change.removed_organizations):
+        tx.run(cypher.DELETE_ORGANIZATIONS, ids=ids_gone).consume()
     created: set[str] = set()
     if len(orgs):
         ids = orgs["id"].tolist()
         present = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=ids)}
         created = set(ids) - present
-        rows = _organization_maps(orgs)
+        org_maps = _organization_maps(orgs)
         for org_type in sorted(kinds):
             of_type = [
-                row for row, kind in zip(rows, orgs["type"], strict=True) if kind == org_type
+                row for row, kind in zip(org_maps, orgs["type"], strict=True) if kind == org_type
             ]
             for statement, part in (
                 (cypher.CREATE_ORGANIZATIONS[org_type], [r for r in of_type if r["id"] in created]),
@@ -417,10 +417,10 @@ def _apply(tx: _Tx, change: Change, progress: Progress | None) -> None:
                     tx.run(statement, rows=batch).consume()
                     advance(len(batch))
     if len(ties):
-        rows = _tie_maps(ties)
+        tie_maps = _tie_maps(ties)
         for tie_type in sorted(set(ties["type"])):
             of_type = [
-                row for row, kind in zip(rows, ties["type"], strict=True) if kind == tie_type
+                row for row, kind in zip(tie_maps, ties["type"], strict=True) if kind == tie_type
             ]
             fresh = [r for r in of_type if r["source"] in created or r["target"] in created]
             known = [
@@ -441,12 +441,12 @@ def _apply(tx: _Tx, change: Change, progress: Progress | None) -> None:
     if change.removed_keys:
         tx.run(cypher.DELETE_KEYS, ids=[s + join + k for s, k in change.removed_keys]).consume()
     if change.keys:
-        rows = [
+        key_maps = [
             {"id": s + join + k, "space": s, "key": k, "organization": o}
             for (s, k), o in change.keys.items()
         ]
-        for batch in _batches(rows):
-            tx.run(cypher.SET_KEYS, rows=batch).consume()
+        for keys_part in _batches(key_maps):
+            tx.run(cypher.SET_KEYS, rows=keys_part).consume()
     if change.removed_sources:
         tx.run(cypher.DELETE_SOURCES, names=change.removed_sources).consume()
     if change.sources:
@@ -563,6 +563,10 @@ class _Reader:
         return _meta(self._tx)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def _tie_frame(records: Iterable[neo4j.Record]) -> pd.DataFrame:
     """Ties as the ledger reads them: identity, records and digest."""
     rows = [
@@ -615,8 +619,8 @@ def _migrate(tx: _Tx) -> None:
     organizations = record["organizations"]
     orgs = _organizations_read(organizations)
     ties = _ties_read(record["ties"], organizations[-1], organizations[0])
-    org_digests = organization_rows(orgs.to_dict(orient="records"))["digest"].tolist()
-    tie_digests = tie_rows(ties.to_dict(orient="records"))["digest"].tolist()
+    org_digests = organization_rows(_records(orgs))["digest"].tolist()
+    tie_digests = tie_rows(_records(ties))["digest"].tolist()
     org_rows = [
         {"id": i, "records": text, "digest": digest}
         for i, text, digest in zip(orgs["id"], records_of_rows(orgs), org_digests, strict=True)

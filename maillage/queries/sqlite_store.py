@@ -107,8 +107,8 @@ class SQLiteStore:
             )
             ties = _ties_frame(self._connection.execute(sql.SELECT_TIES, _READ_ALL).fetchall())
             org_texts, tie_texts = records_of_rows(orgs), tie_records_of_rows(ties)
-            org_digests = organization_rows(orgs.to_dict(orient="records"))["digest"].tolist()
-            tie_digests = tie_rows(ties.to_dict(orient="records"))["digest"].tolist()
+            org_digests = organization_rows(_records(orgs))["digest"].tolist()
+            tie_digests = tie_rows(_records(ties))["digest"].tolist()
             self._connection.executemany(
                 sql.SET_ORGANIZATION_LEDGER, zip(org_texts, org_digests, orgs["id"], strict=True)
             )
@@ -379,7 +379,7 @@ class _Reader:
         needle = {"needle": "[" + json.dumps(source, ensure_ascii=False) + ","}
         orgs = [r[0] for r in self._connection.execute(sql.HOLDING_ORGANIZATIONS, needle)]
         ties = [tuple(r) for r in self._connection.execute(sql.HOLDING_TIES, needle)]
-        return orgs, ties  # type: ignore[return-value]
+        return orgs, ties
 
     def sources(self) -> list[Source]:
         return self._store._sources()
@@ -469,6 +469,10 @@ LEDGER_TIE_COLUMNS = ["source", "target", "type", "since", "records", "digest"]
 
 def _ledger_ties(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LEDGER_TIE_COLUMNS)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _json_or_none(values: tuple[str, ...] | None) -> str | None:

@@ -173,7 +173,7 @@ def load_frames(
 
 
 def _provenanced(frame: pd.DataFrame, file: str) -> list[dict[str, object]]:
-    rows = frame.to_dict(orient="records")
+    rows = [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
     given = tuple(frame.columns)
     for line, row in enumerate(rows, start=2):
         row.update(_file=file, _line=line, _given=given, _cleared=())

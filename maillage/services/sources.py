@@ -60,6 +60,7 @@ def provenance(store: Store, text: str) -> Provenance:
     orgs, _ = store.read_graph(GraphQuery(audience="private", tie_types=()))
     org_id = resolve(orgs, text)
     shown = orgs.set_index("id").loc[org_id]
+    assert isinstance(shown, pd.Series)  # ids are unique
     records = decode_records(store.read_records([org_id])["records"].iloc[0])
     rows = []
     for record in records:

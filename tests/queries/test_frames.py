@@ -128,7 +128,8 @@ def test_reads_take_the_general_path_for_a_file_edited_by_hand(tmp_path):
     """A name, a date and a number of members set by hand read as the general path reads
     them (the fast path would have kept the number, the float or the order as they were)."""
     store = SQLiteStore(tmp_path / "m.db")
-    load_frames(store, 
+    load_frames(
+        store,
         organizations_frame(
             [
                 {"id": "a", "name": "A", "type": "network"},

