@@ -55,6 +55,7 @@ from maillage.ground.ledger import (
     tie_rows,
 )
 from maillage.ground.vocabulary import ORGANIZATION_COLUMNS
+from maillage.loaders.places import region_and_clue
 from maillage.loaders.problems import Problem
 
 #: Cell texts that clear a field (an empty cell keeps the stored value).
@@ -342,6 +343,18 @@ def resolve_organization(
         row["name"] = properties["legal_name"]
     if not row.get("name") or not row.get("type"):
         return None
+    if not row.get("region") and row.get("country", "CA") == "CA":
+        # No source gave a region: every clue the sources gave together may name it.
+        region, clue = region_and_clue(
+            city=str(row.get("city") or ""),
+            postal=str(properties.get("postal_code") or ""),
+            address=str(properties.get("address") or ""),
+            lat=row.get("lat"),
+            lon=row.get("lon"),
+        )
+        if region:
+            row["region"] = region
+            properties["region_inferred_from"] = clue
     tags: list[tuple[Rank, str]] = []
     names: list[tuple[Rank, str]] = []
     if len(records) == 1 and not records[0].kept:
