@@ -176,7 +176,7 @@ def region_from_postal_code(code: str) -> str | None:
     ('13', '06')
     >>> region_from_postal_code("G1R 4P5"), region_from_postal_code("J1H 5N4")
     ('03', '05')
-    >>> region_from_postal_code("G0N 9Z9") is None  # town halls of Chaudière-Appalaches and Centre-du-Québec
+    >>> region_from_postal_code("G0N 9Z9") is None  # Chaudière-Appalaches or Centre-du-Québec
     True
     """
     found = regions_of_postal_code(code)
