@@ -29,6 +29,7 @@ from maillage.services import duplicates as stewardship
 from maillage.services.exports import EXPORT_FORMATS
 from maillage.services.exports import export as write_export
 from maillage.services.loading import LoadOutcome, load_mapped, load_register, load_workbook
+from maillage.services.sources import with_provenance
 
 #: The export formats as the choices of ``--format``.
 ExportName = StrEnum(  # type: ignore[misc]  # built from the registry, one member per format
@@ -213,15 +214,21 @@ def export(
     file_format: Annotated[ExportName, typer.Option("--format", help="File format")],
     audience: Annotated[Audience, typer.Option(help="Who will see the file")] = Audience.public,
     lang: Annotated[str, typer.Option("--lang", help="Language of the html map: fr or en")] = "fr",
+    provenance: Annotated[
+        bool, typer.Option(help="Add where each value comes from (a provenance column)")
+    ] = False,
 ) -> None:
     """Export what an audience may see: csv (a workbook folder), xlsx, json (node-link),
     graphml, gexf (Gephi), kumu (XLSX), kumu-json, murmurations (profiles JSON), html (a
-    standalone offline map of the 500 most connected organizations).
+    standalone offline map of the 500 most connected organizations). --provenance adds, for
+    each organization, where each value comes from (source, file:line, time).
 
     Example: maillage export --format graphml --audience public public-map.graphml
     """
     with opened(ctx) as store:
         orgs, ties = store.read_graph(GraphQuery(audience=audience.value))
+        if provenance:
+            orgs = with_provenance(store, orgs)
         written = write_export(orgs, ties, file_format.value, out, language=lang)
     typer.echo(
         f"Wrote {len(orgs)} organizations and {len(ties)} ties ({audience.value}) to "

@@ -314,6 +314,28 @@ def _winners(records: Sequence[Record], priorities: Mapping[str, int]) -> dict[s
     return {name: value for name, (_, value) in best.items()}
 
 
+def winning_claims(
+    records: Sequence[Record], priorities: Mapping[str, int]
+) -> dict[str, tuple[str, Claim]]:
+    """The claim each field shows, with its source (by the rule of :func:`resolve_organization`).
+
+    >>> a = Record("members", "x", "m.csv", 2, "2026-01", {"city": "Laval"})
+    >>> b = Record("register", "x", "r.csv", 9, "2026-02", {"city": "LAVAL"})
+    >>> winning_claims([a, b], {})["city"]
+    ('register', Claim(value='LAVAL', file='r.csv', line=9, at='2026-02'))
+    >>> winning_claims([a, b], {"members": 1})["city"][0]
+    'members'
+    """
+    best: dict[str, tuple[Rank, str, Claim]] = {}
+    for record in records:
+        priority = priorities.get(record.source, 0)
+        for name, claim in record.claims().items():
+            rank = (priority, claim.at, record.source)
+            if name not in best or rank > best[name][0]:
+                best[name] = (rank, record.source, claim)
+    return {name: (source, claim) for name, (_, source, claim) in best.items()}
+
+
 def resolve_organization(
     org_id: str, records: Sequence[Record], priorities: Mapping[str, int]
 ) -> dict[str, Any] | None:

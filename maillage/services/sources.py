@@ -4,6 +4,7 @@ where they disagree, and taking one back out."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from maillage.ground.ledger import (
 from maillage.loaders.ledger import (
     LedgerError,
     State,
+    winning_claims,
     plan_unload,
     stored_organizations,
     stored_ties,
@@ -62,19 +64,17 @@ def provenance(store: Store, text: str) -> Provenance:
     shown = orgs.set_index("id").loc[org_id]
     assert isinstance(shown, pd.Series)  # ids are unique
     records = decode_records(store.read_records([org_id])["records"].iloc[0])
+    winners = winning_claims(records, {s.name: s.priority for s in store.sources()})
     rows = []
     for record in records:
         for name, claim in record.claims().items():
             rows.append(
-                {"field": name, "value": claim.value, "shown": False, "source": record.source,
-                 "file": claim.file, "line": claim.line, "at": claim.at}
+                {"field": name, "value": claim.value,
+                 "shown": winners[name] == (record.source, claim) and claim.value is not None,
+                 "source": record.source, "file": claim.file, "line": claim.line,
+                 "at": claim.at}
             )  # fmt: skip
     claims = pd.DataFrame(rows, columns=list(PROVENANCE_COLUMNS))
-    visible = _visible_values(shown)
-    claims["shown"] = [
-        visible.get(name) is not None and str(visible[name]) == str(value)
-        for name, value in zip(claims["field"], claims["value"], strict=True)
-    ]
     order = {name: i for i, name in enumerate(ORGANIZATION_FIELDS)}
     claims = claims.assign(
         _order=[order.get(n, len(order)) for n in claims["field"]], _first=~claims["shown"]
@@ -97,21 +97,29 @@ def provenance(store: Store, text: str) -> Provenance:
     return Provenance(org_id, str(shown["name"]), claims, tie_rows, merged)
 
 
-def _visible_values(row: pd.Series) -> dict[str, object]:
-    values: dict[str, object] = {
-        name: row[name] for name in ORGANIZATION_FIELDS if name in row and _present(row[name])
-    }
-    for key, value in (row.get("properties") or {}).items():
-        values[PROPERTY + str(key)] = value
-    return values
-
-
-def _present(value: object) -> bool:
-    return (
-        value is not None
-        and value is not pd.NA
-        and not (isinstance(value, float) and value != value)
-    )
+def with_provenance(store: Store, orgs: pd.DataFrame) -> pd.DataFrame:
+    """``orgs`` (a copy) with a ``provenance`` property: for each value shown, where it
+    comes from, as JSON text ``{"field": "source|file:line|time"}`` (exports carry it as
+    one more column or attribute)."""
+    priorities = {s.name: s.priority for s in store.sources()}
+    table = store.read_records(orgs["id"].tolist())
+    where = {}
+    for org_id, text in zip(table["id"], table["records"], strict=True):
+        winners = winning_claims(decode_records(text), priorities)
+        where[org_id] = json.dumps(
+            {
+                name: f"{source}|{claim.file}:{claim.line}|{claim.at}"
+                for name, (source, claim) in sorted(winners.items())
+                if claim.value is not None
+            },
+            ensure_ascii=False,
+        )
+    copied = orgs.copy()
+    copied["properties"] = [
+        {**(props or {}), "provenance": where.get(org_id, "{}")}
+        for org_id, props in zip(copied["id"], copied["properties"], strict=True)
+    ]
+    return copied
 
 
 def sources(store: Store) -> pd.DataFrame:
