@@ -286,7 +286,7 @@ def frame_digests(columns: Sequence[Sequence[Any]], *, salt: str = "") -> list[i
     ...                                               row_digest(["b", None])]
     True
     """
-    tokens = [[_token(v) for v in column] for column in columns]
+    tokens = [[v if v.__class__ is str else _token(v) for v in column] for column in columns]
     rows = zip(*tokens, strict=True)
     prefix = salt + "\x1f" if salt else ""
     blake = hashlib.blake2b

@@ -96,6 +96,11 @@ class Row:
     file: str
     line: int
     cleared: frozenset[str] = frozenset()
+    #: Its strong identifiers as crosswalk keys (worked out once, at construction).
+    keys: tuple[tuple[str, str], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", strong_keys(self.record, self.values))
 
     def identifiers(self) -> list[tuple[str, str]]:
         """The row's strong identifiers as crosswalk keys ``(space, value)``.
@@ -105,17 +110,23 @@ class Row:
         >>> Row("x", {"properties.NEQ": "1143-567-890"}, "f", 2).identifiers()
         [('id:neq', '1143567890')]
         """
-        found = {}
-        if _NEQ.match(self.record):
-            found["neq"] = self.record
-        for key, value in self.values.items():
-            if not key.startswith(PROPERTY):
-                continue
-            scheme = IDENTIFIER_PROPERTIES.get(key[len(PROPERTY) :].casefold())
-            text = normal_identifier(scheme, value) if scheme else None
-            if scheme and text:
-                found[scheme] = text
-        return [(IDENTIFIER + scheme, value) for scheme, value in sorted(found.items())]
+        return list(self.keys)
+
+
+def strong_keys(record: str, values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The strong identifier keys of a row: its id when it is an NEQ, and the values of
+    the identifier properties (:data:`IDENTIFIER_PROPERTIES`)."""
+    found = {}
+    if _NEQ.match(record):
+        found["neq"] = record
+    for key, value in values.items():
+        if not key.startswith(PROPERTY):
+            continue
+        scheme = IDENTIFIER_PROPERTIES.get(key[len(PROPERTY) :].casefold())
+        text = normal_identifier(scheme, value) if scheme else None
+        if scheme and text:
+            found[scheme] = text
+    return tuple((IDENTIFIER + scheme, value) for scheme, value in sorted(found.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,16 +277,19 @@ class State:
 
 def stored_organizations(frame: pd.DataFrame) -> dict[str, Stored]:
     """Organizations as a store's reader returns them (``id``, ``records``, ``digest``)."""
+    columns = (frame[c].tolist() for c in ("id", "records", "digest"))
     return {
         str(org_id): Stored(decode_records(text), int(digest), text)
-        for org_id, text, digest in zip(frame["id"], frame["records"], frame["digest"], strict=True)
+        for org_id, text, digest in zip(*columns, strict=True)
     }
 
 
 def stored_ties(frame: pd.DataFrame) -> dict[TieIdentity, Stored]:
     """Ties as a store's reader returns them (``source``, ``target``, ``type``, ``since``,
     ``records``, ``digest``)."""
-    columns = (frame[c] for c in ("source", "target", "type", "since", "records", "digest"))
+    columns = (
+        frame[c].tolist() for c in ("source", "target", "type", "since", "records", "digest")
+    )
     return {
         tie_key(source, target, kind, since if isinstance(since, str) else None): Stored(
             decode_records(text), int(digest), text
@@ -585,6 +599,13 @@ def updated_record(
         given.setdefault(name, None)
     if previous is None:
         return Record(source, record, file, line, at, given)
+    if (
+        not previous.kept
+        and (previous.file, previous.line) == (file, line)
+        and given.keys() == previous.values.keys()
+        and all(_same(previous.values[name], value) for name, value in given.items())
+    ):
+        return previous  # the row says again what its record holds (a reload)
     claims = previous.claims()
     for name, value in given.items():
         old = claims.get(name)
@@ -817,7 +838,7 @@ def _identifiers_of(records: Iterable[Record]) -> set[tuple[str, str]]:
     keys: set[tuple[str, str]] = set()
     for record in records:
         values = {k: c.value for k, c in record.claims().items() if c.value is not None}
-        keys.update(Row(record.record, values, "", 0).identifiers())
+        keys.update(strong_keys(record.record, values))
     return keys
 
 

@@ -57,6 +57,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
+@cache
 def place_key(name: str) -> str:
     """A municipality name folded for look-up: accents, case, hyphens, ``St``/``Ste``,
     province suffix.
