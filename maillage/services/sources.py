@@ -13,7 +13,6 @@ import pandas as pd
 
 from maillage.ground.ledger import (
     ORGANIZATION_FIELDS,
-    PROPERTY,
     SOURCE_ROW,
     Change,
     Record,
@@ -22,10 +21,10 @@ from maillage.ground.ledger import (
 from maillage.loaders.ledger import (
     LedgerError,
     State,
-    winning_claims,
     plan_unload,
     stored_organizations,
     stored_ties,
+    winning_claims,
 )
 from maillage.loaders.ledger import (
     conflicts as disagreements,
