@@ -19,7 +19,6 @@ from maillage.ground.vocabulary import (
     ORGANIZATION_LABELS,
     TIE_COLUMNS,
     TIE_RELATIONSHIPS,
-    VISIBILITIES,
 )
 
 #: The label every organization carries (beside the label of its type).
@@ -371,13 +370,10 @@ _TIE_SEEN: Final = """
 )
 
 #: The values of one organization a read returns, in order (``properties`` is the JSON
-#: text of the extra columns, ``node`` the node's internal id, ``visibility`` a code: its
-#: place in ``VISIBILITIES``).
-ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties", "node")
-#: The values of one tie a read returns, in order (``type`` is a code: the place of the
-#: relationship's tie type in ``READ_TIE_TYPES``; ``visibility`` as for organizations).
-#: ``source`` and ``target`` are the internal ids of its ends, as in the organizations'
-#: ``node``: reading each end's ``id`` property cost a tenth of an ego read.
+#: text of the extra columns).
+ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties")
+#: The values of one tie a read returns, in order: its ends as the store's own ids, its
+#: relationship type, its values.
 TIE_READ: Final = (
     "source",
     "target",
@@ -385,34 +381,11 @@ TIE_READ: Final = (
     *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
     "properties",
 )
-#: Tie types in the order of their codes in a read (and of ``ties_frame``).
-READ_TIE_TYPES: Final = tuple(sorted(_RELATIONSHIPS))
 
-
-#: Parameters of every read: the codes a read sends for the words of a vocabulary, one
-#: small integer each instead of a string to pack, send and unpack (two per tie, one per
-#: organization). A map looked up by the word (a ``CASE`` evaluated ``type(r)`` once per
-#: branch, a store access each time).
-READ_CODES: Final = {
-    "visibility_codes": {word: code for code, word in enumerate(VISIBILITIES)},
-    "tie_codes": {_RELATIONSHIPS[t]: code for code, t in enumerate(READ_TIE_TYPES)},
-}
-
-# A read joins its ties to its organizations by the nodes' internal ``id()``, as loads do,
-# within the one statement that returns both: ``elementId()`` strings, sent for every
-# organization and twice for every tie, cost an ego read around a hub a fifth of its time.
-# Every visibility a read returns is a word of ``VISIBILITIES`` (the query keeps only
-# those its audience sees), every ``kind`` a relationship type of the vocabulary.
-_ORGANIZATION_EXPRESSIONS: Final = {
-    "node": "id(o)",
-    "visibility": "$visibility_codes[p.visibility]",
-}
-_TIE_EXPRESSIONS: Final = {
-    "source": "id(s)",
-    "target": "id(t)",
-    "type": "$tie_codes[kind]",
-    "visibility": "$visibility_codes[p.visibility]",
-}
+# A read names a tie's ends by the organizations' own ids (``s.id``), not by ``id()``,
+# which Neo4j deprecates, nor ``elementId()``, 40-odd characters a piece.
+_ORGANIZATION_EXPRESSIONS: Final[Mapping[str, str]] = {}
+_TIE_EXPRESSIONS: Final = {"source": "s.id", "target": "t.id", "type": "kind"}
 
 
 def _read_list(columns: tuple[str, ...], expressions: Mapping[str, str]) -> str:

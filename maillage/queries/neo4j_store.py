@@ -188,7 +188,6 @@ class Neo4jStore:
             if t in cypher.RELATIONSHIP_OF
         ]
         parameters: dict[str, Any] = {
-            **cypher.READ_CODES,
             "levels": list(query.levels),
             "relationships": relationships,
             "as_of": query.as_of_text,
@@ -205,8 +204,7 @@ class Neo4jStore:
             return record["organizations"], record["ties"]
 
         organizations, ties = self._consistent(read)
-        nodes, ids = organizations[-1], organizations[0]
-        return _organizations_read(organizations), _ties_read(ties, nodes, ids)
+        return _organizations_read(organizations), _ties_read(ties, organizations[0])
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         """Store each metric column as organization property ``maillage_<column>``.
@@ -610,7 +608,6 @@ def _migrate(tx: _Tx) -> None:
     tx.run(cypher.LOCK_STORE).consume()
     everything = GraphQuery(audience="private")
     parameters = {
-        **cypher.READ_CODES,
         "levels": list(everything.levels),
         "relationships": list(cypher.RELATIONSHIP_OF.values()),
         "as_of": None,
@@ -618,7 +615,7 @@ def _migrate(tx: _Tx) -> None:
     record = tx.run(cypher.SELECT_GRAPH, parameters).single(strict=True)
     organizations = record["organizations"]
     orgs = _organizations_read(organizations)
-    ties = _ties_read(record["ties"], organizations[-1], organizations[0])
+    ties = _ties_read(record["ties"], organizations[0])
     org_digests = organization_rows(_records(orgs))["digest"].tolist()
     tie_digests = tie_rows(_records(ties))["digest"].tolist()
     org_rows = [
@@ -663,84 +660,73 @@ def _plain_column(values: pd.Series) -> list[Any]:
 
 
 # Reading: values come back from Neo4j as columns of plain values, in the order of
-# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``, tie ends as node numbers and
-# vocabularies as codes. They are decoded here, then shaped by ``queries.frames``; a value
-# the store would not have written (a property set by hand in Neo4j Browser, say) sends
-# the rows down the general path.
+# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``. ``queries.frames`` shapes them when
+# they are what the store writes (the explorer's ego reads wait on this); a value the store
+# would not have written (a property set by hand in Neo4j Browser, say) sends the rows
+# down the general path, ``organizations_frame`` and ``ties_frame``.
 
-#: What the codes of a read stand for (``ties_frame`` sorts by tie type, in this order).
-_TIE_TYPES: Final = np.array(cypher.READ_TIE_TYPES, dtype=object)
-_VISIBILITIES: Final = np.array(VISIBILITIES, dtype=object)
+#: Tie types by relationship type, and the order ``ties_frame`` sorts them in.
+_TIE_TYPE_OF: Final = dict(cypher.TIE_TYPE_OF)
+_TIE_TYPE_RANK: Final = {t: rank for rank, t in enumerate(sorted(cypher.RELATIONSHIP_OF))}
+_TIE_TYPE_COUNT: Final = len(_TIE_TYPE_RANK)
+_VISIBLE: Final = frozenset(VISIBILITIES)
 
 
 def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Organizations read from Neo4j (columns in the order of ``cypher.ORGANIZATION_READ``),
     as ``organizations_frame`` would shape them."""
     columns = dict(zip(cypher.ORGANIZATION_READ, values, strict=True))
-    codes = _codes(columns["visibility"], len(_VISIBILITIES))
-    frame = None if codes is None else frames.organizations(columns, _VISIBILITIES[codes])
-    return _organizations_general(values) if frame is None else frame
+    visibility = columns["visibility"]
+    frame = None
+    if set(visibility) <= _VISIBLE:
+        frame = frames.organizations(columns, frames.objects(visibility))
+    return organizations_frame(pd.DataFrame(columns)) if frame is None else frame
 
 
-def _organizations_general(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    columns = dict(zip(cypher.ORGANIZATION_READ, values, strict=True))
-    columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
-    organizations = pd.DataFrame(columns)
-    return organizations_frame(organizations.drop(columns="node"))
-
-
-def _ties_read(
-    values: Sequence[Sequence[Any]], nodes: Sequence[Any], ids: Sequence[Any]
-) -> pd.DataFrame:
+def _ties_read(values: Sequence[Sequence[Any]], ids: Sequence[Any]) -> pd.DataFrame:
     """Ties read from Neo4j (columns in the order of ``cypher.TIE_READ``), as ``ties_frame``
-    would shape them; their ends are among ``nodes``, the nodes of organizations ``ids``."""
+    would shape them; their ends are among the organizations ``ids``."""
     columns = dict(zip(cypher.TIE_READ, values, strict=True))
-    count = len(columns["source"])
-    ends = _codes(nodes, None)
-    sources = _codes(columns["source"], None)
-    targets = _codes(columns["target"], None)
-    kinds = _codes(columns["type"], len(_TIE_TYPES))
-    visibilities = _codes(columns["visibility"], len(_VISIBILITIES))
-    if not (
-        count
-        and ends is not None
-        and sources is not None
-        and targets is not None
-        and kinds is not None
-        and visibilities is not None
-        and frames.only(frames.STRING, ids)
-        and len(set(ids)) == len(ids)
-    ):
-        return _ties_general(values, nodes, ids)
-    # Each end as the rank of its organization's id, through the sorted node numbers.
-    by_node = np.argsort(ends)
-    known = ends[by_node]
-    by_id = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
-    ranks = np.empty(len(ids), dtype=np.int64)
-    ranks[by_id] = np.arange(len(ids))
-    end_ranks = []
-    for end in (sources, targets):
-        at = np.searchsorted(known, end).clip(max=len(known) - 1)
-        if not (known[at] == end).all():  # an end that is no organization read
-            return _ties_general(values, nodes, ids)
-        end_ranks.append(ranks[by_node[at]])
-    by_rank = frames.objects(ids)[by_id]
-    columns.update(
-        source=by_rank[end_ranks[0]],
-        target=by_rank[end_ranks[1]],
-        type=_TIE_TYPES[kinds],
-        visibility=_VISIBILITIES[visibilities],
+    kinds = [_TIE_TYPE_OF.get(kind, kind) for kind in columns["type"]]
+    columns["type"] = kinds
+    rank = (
+        {org_id: i for i, org_id in enumerate(sorted(ids))}
+        if frames.only(frames.STRING, ids)
+        else {}
     )
-    order = _tie_order(end_ranks[0], end_ranks[1], kinds, len(ids), columns["since"])
+    sources, targets = columns["source"], columns["target"]
+    if not (
+        len(sources)
+        and len(rank) == len(ids)
+        and all(end in rank for end in sources)
+        and all(end in rank for end in targets)
+        and set(kinds) <= set(_TIE_TYPE_RANK)
+        and set(columns["visibility"]) <= _VISIBLE
+    ):
+        return ties_frame(pd.DataFrame(columns))
+    order = _tie_order(
+        np.fromiter(map(rank.__getitem__, sources), np.int64, len(sources)),
+        np.fromiter(map(rank.__getitem__, targets), np.int64, len(targets)),
+        np.fromiter(map(_TIE_TYPE_RANK.__getitem__, kinds), np.int64, len(kinds)),
+        len(rank),
+        columns["since"],
+    )
+    columns.update(
+        (c, frames.objects(columns[c])) for c in ("source", "target", "type", "visibility")
+    )
     frame = frames.ties(columns, order)
-    return _ties_general(values, nodes, ids) if frame is None else frame
+    return (
+        ties_frame(pd.DataFrame(dict(zip(cypher.TIE_READ, values, strict=True)) | {"type": kinds}))
+        if frame is None
+        else frame
+    )
 
 
 def _tie_order(
     sources: np.ndarray, targets: np.ndarray, kinds: np.ndarray, ends: int, since: Sequence[Any]
 ) -> np.ndarray:
-    """The order of ``ties_frame``: by source, target, type (ranks below ``ends``, codes),
-    then since (missing first), stable.
+    """The order of ``ties_frame``: by source, target, type (ranks below ``ends``, type
+    ranks), then since (missing first), stable.
 
     Ties rarely share source, target and type: one sort of the three, then only the
     rows that do are put in order of since (ranking every date cost as much as the sort).
@@ -751,12 +737,12 @@ def _tie_order(
     >>> _tie_order(ends, kinds, kinds, 2**31, ["2020", "2024", None]).tolist()  # no key fits
     [1, 2, 0]
     """
-    if ends * ends * len(_TIE_TYPES) >= 2**62:  # no combined key fits: rank every date
+    if ends * ends * _TIE_TYPE_COUNT >= 2**62:  # no combined key fits: rank every date
         keys = [s or "" for s in since]
         rank = {key: i for i, key in enumerate(sorted(set(keys)))}
         since_ranks = np.fromiter(map(rank.__getitem__, keys), np.int64, len(keys))
         return np.lexsort([since_ranks, kinds, targets, sources])
-    key = (sources * ends + targets) * len(_TIE_TYPES) + kinds
+    key = (sources * ends + targets) * _TIE_TYPE_COUNT + kinds
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     repeated = ordered[1:] == ordered[:-1]
@@ -768,44 +754,6 @@ def _tie_order(
         rows = order[at].tolist()
         order[at] = sorted(rows, key=lambda row: (key[row], since[row] or ""))
     return order
-
-
-def _ties_general(
-    values: Sequence[Sequence[Any]], nodes: Sequence[Any], ids: Sequence[Any]
-) -> pd.DataFrame:
-    columns = dict(zip(cypher.TIE_READ, values, strict=True))
-    id_of = dict(zip(nodes, ids, strict=True))
-    for end in ("source", "target"):
-        columns[end] = [id_of[node] for node in columns[end]]
-    columns["type"] = _decoded(columns["type"], cypher.READ_TIE_TYPES)
-    columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
-    return ties_frame(pd.DataFrame(columns))
-
-
-def _decoded(codes: Sequence[Any], words: Sequence[str]) -> list[Any]:
-    """The words the codes of a read stand for (anything else kept as it is)."""
-    return [
-        words[code] if code.__class__ is int and 0 <= code < len(words) else code for code in codes
-    ]
-
-
-def _codes(values: Sequence[Any], bound: int | None) -> np.ndarray | None:
-    """Whole numbers (node numbers, or codes below ``bound``) as an array; None if any
-    value is something else. A read sends only whole numbers there (``id()`` and ``CASE``
-    over the values the query let through); anything else goes down the general path.
-
-    >>> _codes([2, 0], 3).tolist(), _codes([2, 3], 3), _codes([1, None], 3)
-    ([2, 0], None, None)
-    """
-    try:
-        numbers = np.array(values)
-    except ValueError:  # ragged: lists among the values
-        return None
-    if numbers.dtype.kind != "i":
-        return None
-    if bound is not None and len(numbers) and (numbers.min() < 0 or numbers.max() >= bound):
-        return None
-    return numbers
 
 
 def _batches(rows: Iterable[_R]) -> Iterator[list[_R]]:
