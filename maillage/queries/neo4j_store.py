@@ -686,7 +686,7 @@ def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
 def _ties_read(values: Sequence[Sequence[Any]], ids: Sequence[Any]) -> pd.DataFrame:
     """Ties read from Neo4j (columns in the order of ``cypher.TIE_READ``), as ``ties_frame``
     would shape them; their ends are among the organizations ``ids``."""
-    columns = dict(zip(cypher.TIE_READ, values, strict=True))
+    columns: dict[str, Any] = dict(zip(cypher.TIE_READ, values, strict=True))
     kinds = [_TIE_TYPE_OF.get(kind, kind) for kind in columns["type"]]
     columns["type"] = kinds
     rank = (

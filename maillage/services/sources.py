@@ -114,10 +114,14 @@ def with_provenance(store: Store, orgs: pd.DataFrame) -> pd.DataFrame:
             ensure_ascii=False,
         )
     copied = orgs.copy()
-    copied["properties"] = [
-        {**(props or {}), "provenance": where.get(org_id, "{}")}
-        for org_id, props in zip(copied["id"], copied["properties"], strict=True)
-    ]
+    copied["properties"] = pd.Series(
+        [
+            {**(props or {}), "provenance": where.get(org_id, "{}")}
+            for org_id, props in zip(copied["id"], copied["properties"], strict=True)
+        ],
+        index=copied.index,
+        dtype=object,
+    )
     return copied
 
 
