@@ -106,7 +106,8 @@ def test_look_alikes_come_first_with_reasons(seed):
     # Everyone is in region 06: the region says nothing and is no reason.
     assert "recruitment.reason.region" not in keys and targets["region_match"].isna().all()
     assert targets.attrs["members"] == 80
-    assert targets.attrs["profile"]["type"] == ("enterprise", 1.0)
+    weights = targets.attrs["weights"]
+    assert weights["region"] == 0 and min(weights["type"], weights["sector"]) > 0.3
     # A look-alike in the federation says so, with the share of members who are too.
     federated = targets.loc[
         sorted(set(ties.loc[ties["target"] == "federation", "source"]) & alike)[0]
@@ -114,6 +115,7 @@ def test_look_alikes_come_first_with_reasons(seed):
     shared = [r for r in federated["reasons"] if r["key"] == "recruitment.reason.shared_network"]
     assert shared and shared[0]["network"] == "federation"
     assert shared[0]["share"] == pytest.approx(0.5)
+    assert shared[0]["overall"] == pytest.approx(60 / 381)  # 40 members + 20 look-alikes
     assert list(targets["score"]) == sorted(targets["score"], reverse=True)
     assert targets["score"].between(0, 1).all()
 
