@@ -11,6 +11,7 @@ import streamlit as st
 
 from maillage.graph.change import movers
 from maillage.ui import data, sidebar, state
+from maillage.ui.sections.network import render_health
 from maillage.ui.show import (
     chart_and_table,
     labelled,
@@ -231,3 +232,5 @@ if not measures.empty:
             )
         )
         chart_and_table(t("overview.brokers"), chart, brokers, key="top_brokers")
+
+render_health(version, audience, as_of)
