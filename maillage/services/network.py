@@ -150,9 +150,7 @@ def comembership(
         if ("member", chosen) not in B:
             raise BadRequest(f"{chosen} is a member of nothing in what you may see")
         members = [("member", chosen)]
-    pairs = affiliation.comembership(B, members=members)
-    if top is not None:
-        pairs = pairs.head(top)
+    pairs = affiliation.comembership(B, members=members, top=top)
     names = view.names()
     first = [B.nodes[m]["id"] for m in pairs["member"]]
     second = [B.nodes[m]["id"] for m in pairs["other"]]

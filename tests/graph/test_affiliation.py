@@ -121,6 +121,8 @@ def test_comembership_equals_the_networkx_projections(B):
         assert row.shared == counted[u][v]["weight"]
         assert set(row.groups) == set(B[u]) & set(B[v])
     assert list(pairs["weight"]) == sorted(pairs["weight"], reverse=True)
+    strongest = comembership(B, top=3)
+    assert strongest.drop(columns="groups").equals(pairs.head(3).drop(columns="groups"))
     one = members[0]
     mine = comembership(B, members=[one])
     assert set(mine["other"]) == set(newman[one]) and set(mine["member"]) <= {one}
