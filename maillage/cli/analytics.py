@@ -26,7 +26,7 @@ from maillage.cli.shell import (
     opened,
     output_of,
 )
-from maillage.services import analyses
+from maillage.services import analyses, network
 from maillage.services.views import read_view
 
 
@@ -225,7 +225,8 @@ def diff(
     output: FormatOption = None,
 ) -> None:
     """What changed between two dates: ties gained and lost, organizations whose
-    centrality moved most, communities merged or split (named by what dominates them).
+    centrality moved most, communities merged or split (named by what dominates them),
+    and how the health scorecard and the network's stage moved.
 
     Example: maillage diff --from 2015 --to 2025 --top 10
     """
@@ -233,7 +234,11 @@ def diff(
         change = analyses.diff(
             store, day(start), day(end), by=by, top=top, audience=audience.value, seed=seed
         )
+        health = network.health(
+            store, audience=audience.value, as_of=day(end), since=day(start), seed=seed
+        )
     when = f"{change.start} → {change.end}"
+    scorecard = health.table.reset_index()[["measure", "before", "value", "change"]]
     parts = {
         "ties_gained": Part(
             when, "", change.ties_gained.drop(columns="properties", errors="ignore")
@@ -241,6 +246,14 @@ def diff(
         "ties_lost": Part(when, "", change.ties_lost.drop(columns="properties", errors="ignore")),
         "movers": Part(f"by {by}", "", change.movers.rename_axis("id").reset_index()),
         "community_changes": Part(when, "", analyses.labelled_changes(change, lang)),
+        "health": Part(
+            " → ".join(
+                network.stage_text(found.stage, lang)[0]
+                for found in (health.before or health.now, health.now)
+            ),
+            "",
+            scorecard.round(4),
+        ),
     }
     emit_sections(parts, output_of(ctx, output), limit=top)
 
