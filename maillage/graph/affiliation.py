@@ -356,14 +356,14 @@ def comembership(
         strong = weight >= floor
         first, second, weight = first[strong], second[strong], weight[strong]
     groups_of = _rows(M)
-    common = [
+    positions = [
         np.intersect1d(groups_of[a], groups_of[b], assume_unique=True)
         for a, b in zip(first, second, strict=True)
     ]
-    shared = np.array([len(c) for c in common], dtype=np.int64)
+    shared = np.array([len(p) for p in positions], dtype=np.int64)
     order = np.lexsort((second, first, -shared, -weight))[:top]
     first, second, shared, weight = first[order], second[order], shared[order], weight[order]
-    common = [[group_list[g] for g in common[k]] for k in order]
+    common = [[group_list[g] for g in positions[k]] for k in order]
     return pd.DataFrame(
         {
             "member": pd.Series([member_list[k] for k in first], dtype=object),
