@@ -96,18 +96,20 @@ def health(
     cuts = organizations[organizations["cut_off"] > 0].sort_values(
         "cut_off", ascending=False, kind="stable"
     )
-    core = organizations[organizations["core"]].sort_values(
-        "coreness", ascending=False, kind="stable"
-    )
+    # Each organization's part: its core number, whether it is in the core, its E-I
+    # indices, what it alone holds together; the deepest cores first.
+    ranked = organizations.sort_values(
+        ["coreness", "core", "cut_off"], ascending=False, kind="stable"
+    ).round(4)
     when = f"{report.as_of or 'every date'}" + (f" ← {report.since}" if report.since else "")
     parts = {
         "stage": Part(when, meaning, stage),
         "scorecard": Part(when, "", table),
         "ei_groups": Part(when, network.measure_meaning("ei_region", lang), report.now.groups),
-        "core": Part(
+        "organizations": Part(
             when,
-            network.measure_meaning("core_size", lang),
-            _named(core[["coreness"]], names),
+            network.measure_meaning("degeneracy", lang),
+            _named(ranked, names),
         ),
         "articulation_points": Part(
             when,
