@@ -161,18 +161,37 @@ def core_periphery(G: nx.Graph, *, cores: pd.Series | None = None) -> pd.Series:
     return core
 
 
+def _kept(G: nx.Graph, key: Any, make: Any) -> Any:
+    """``make()`` once per graph version, kept in NetworkX's conversion cache (emptied
+    when nodes or edges change), as the engine keeps its conversions."""
+    store = G.__networkx_cache__.setdefault("maillage.health", {})
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
 def _pairs(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
     """The tied pairs (u < v) as node positions, self-loops left out."""
-    upper = sp.triu(engine.adjacency(G), k=1).tocoo()
-    return upper.row.astype(np.int64), upper.col.astype(np.int64)
+
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        upper = sp.triu(engine.adjacency(G), k=1).tocoo()
+        return upper.row.astype(np.int64), upper.col.astype(np.int64)
+
+    found: tuple[np.ndarray, np.ndarray] = _kept(G, "pairs", make)
+    return found
 
 
 def _codes(G: nx.Graph, by: str) -> tuple[np.ndarray, list[str]]:
     """Each organization's value of ``by`` as a code (−1 when unknown) and the values."""
-    nodes = engine.Indexed.of(G).nodes
-    values = pd.Series([_known(G.nodes[v].get(by)) for v in nodes], dtype=object)
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    return codes.astype(np.int64), [str(x) for x in uniques]
+
+    def make() -> tuple[np.ndarray, list[str]]:
+        nodes = engine.Indexed.of(G).nodes
+        values = pd.Series([_known(G.nodes[v].get(by)) for v in nodes], dtype=object)
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        return codes.astype(np.int64), [str(x) for x in uniques]
+
+    found: tuple[np.ndarray, list[str]] = _kept(G, ("codes", by), make)
+    return found
 
 
 def _known(value: Any) -> str | None:
