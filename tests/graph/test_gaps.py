@@ -103,7 +103,7 @@ def test_cordis_partnerships_skip_the_membership_section(real_data):
         assert not report[key].skipped
     assert len(report["structural_holes"].table) > 0
     assert len(report["single_points_of_failure"].table) > 0
-    # 39 Canadian participants: coverage is counted from them.
+    # 27 Canadian participants: coverage is counted from them.
     coverage = report["international_coverage"]
     assert not coverage.skipped and coverage.table.loc["EU", "organizations"] > 10_000
 
