@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from maillage.cli import analytics, data, serve
+from maillage.cli import analytics, data, network, serve
 from maillage.cli.shell import cli
 
-__all__ = ["analytics", "cli", "data", "main", "serve"]
+__all__ = ["analytics", "cli", "data", "main", "network", "serve"]
 
 
 def main(argv: list[str] | None = None) -> Any:
