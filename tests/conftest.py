@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 _outcomes: dict[str, Counter[str]] = {"neo4j": Counter(), "browser": Counter()}
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """``shared/data/real`` beside the repository or beside a folder holding it (a git
+    worktree under ``wt/``); CI mounts a read-only copy there."""
+    for above in REPO.parents:
+        folder = above / "shared" / "data" / "real"
+        if (folder / "susy_initiatives.csv").is_file():
+            return folder
+    pytest.fail(
+        f"real data files not found above {REPO}: the tests need ../shared/data/real "
+        "(susy_initiatives.csv, uk_worker_coops_2023-06-23.csv, cordis_h2020_societal/)"
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -59,7 +59,7 @@ def test_metrics_has_one_row_per_visible_organization_and_the_spec_columns(demo_
     assert list(rows.columns) == [
         "id", "name", "type", "region", "country", "degree", "degree_centrality",
         "betweenness", "closeness", "eigenvector", "pagerank", "constraint",
-        "effective_size", "hierarchy", "community", "broker_role",
+        "effective_size", "hierarchy", "community", "community_label", "broker_role",
     ]  # fmt: skip
     assert rows["betweenness"].is_monotonic_decreasing
 

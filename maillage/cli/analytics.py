@@ -26,7 +26,7 @@ from maillage.cli.shell import (
     opened,
     output_of,
 )
-from maillage.services import analyses
+from maillage.services import analyses, network
 from maillage.services.views import read_view
 
 
@@ -56,9 +56,12 @@ def metrics(
     write_back: Annotated[
         bool, typer.Option(help="Also store the metrics as organization properties")
     ] = False,
+    lang: LangOption = "en",
     output: FormatOption = None,
 ) -> None:
-    """One row per organization: centrality, brokerage, community, broker role.
+    """One row per organization: centrality, brokerage, community (named by its main
+    region, type, sector and hub), broker role. Organizations with no tie come last;
+    a measure equal for every organization is pointed out on standard error.
 
     Betweenness is estimated from a seeded sample of sources above 5,000 organizations
     unless --exact (the sample size is printed on standard error).
@@ -71,6 +74,9 @@ def metrics(
         )
         table = analyses.metrics(view, exact=exact, samples=samples, seed=seed, roles_by=roles_by)
         rows = analyses.top_organizations(table, sort=sort, org_type=org_type, top=top)
+        rows = analyses.with_community_labels(
+            rows, analyses.profiles(view, seed=seed), lang, ("community",)
+        )
         if write_back:
             written = store.write_metrics(
                 table.drop(columns=["id", "name", "type", "region", "country"])
@@ -82,6 +88,8 @@ def metrics(
             f"(seed {table.attrs.get('seed', seed)}); --exact for the exact value",
             err=True,
         )
+    for note in analyses.constant_notes(table, lang):
+        typer.echo(note, err=True)
     emit(rows, output_of(ctx, output))
 
 
@@ -102,14 +110,15 @@ def gaps(
 ) -> None:
     """The gap report: isolated organizations, enterprises in no network, region × type
     gaps, structural holes between communities (and who could bridge them), single points
-    of failure, international coverage by continent.
+    of failure, international coverage by continent. A section the data cannot answer
+    (no member_of ties, no regions, no home-country organizations) says so instead.
 
     Example: maillage gaps --lang fr --format json
     """
     with opened(ctx) as store:
         view = read_view(store, audience=audience.value, as_of=as_of_day(as_of))
-        sections = analyses.gaps(view, seed=seed)
-    parts = {s.key: Part(s.title(lang), s.explanation(lang), s.table) for s in sections}
+        sections = analyses.gap_sections(view, language=lang, seed=seed)
+    parts = {s.key: Part(s.title, s.explanation, s.table, s.skipped) for s in sections}
     emit_sections(parts, output_of(ctx, output), limit=limit)
 
 
@@ -212,10 +221,12 @@ def diff(
     by: Annotated[str, typer.Option(help="Metric whose change ranks movers")] = "betweenness",
     audience: AudienceOption = Audience.public,
     seed: SeedOption = 0,
+    lang: LangOption = "en",
     output: FormatOption = None,
 ) -> None:
     """What changed between two dates: ties gained and lost, organizations whose
-    centrality moved most, communities merged or split.
+    centrality moved most, communities merged or split (named by what dominates them),
+    and how the health scorecard and the network's stage moved.
 
     Example: maillage diff --from 2015 --to 2025 --top 10
     """
@@ -223,14 +234,26 @@ def diff(
         change = analyses.diff(
             store, day(start), day(end), by=by, top=top, audience=audience.value, seed=seed
         )
+        health = network.health(
+            store, audience=audience.value, as_of=day(end), since=day(start), seed=seed
+        )
     when = f"{change.start} → {change.end}"
+    scorecard = health.table.reset_index()[["measure", "before", "value", "change"]]
     parts = {
         "ties_gained": Part(
             when, "", change.ties_gained.drop(columns="properties", errors="ignore")
         ),
         "ties_lost": Part(when, "", change.ties_lost.drop(columns="properties", errors="ignore")),
         "movers": Part(f"by {by}", "", change.movers.rename_axis("id").reset_index()),
-        "community_changes": Part(when, "", change.community_changes),
+        "community_changes": Part(when, "", analyses.labelled_changes(change, lang)),
+        "health": Part(
+            " → ".join(
+                network.stage_text(found.stage, lang)[0]
+                for found in (health.before or health.now, health.now)
+            ),
+            "",
+            scorecard.round(4),
+        ),
     }
     emit_sections(parts, output_of(ctx, output), limit=top)
 

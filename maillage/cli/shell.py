@@ -151,11 +151,13 @@ def records(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of a report: a title, what it means, its rows."""
+    """One part of a report: a title, what it means, its rows; ``skipped`` when the data
+    lacks what it needs (the explanation then says what)."""
 
     title: str
     explanation: str
     rows: pd.DataFrame
+    skipped: bool = False
 
 
 def emit_sections(parts: Mapping[str, Part], output: Output, *, limit: int | None = None) -> None:
@@ -164,7 +166,12 @@ def emit_sections(parts: Mapping[str, Part], output: Output, *, limit: int | Non
     if output is Output.json:
         emit_document(
             {
-                key: {"title": p.title, "explanation": p.explanation, "rows": records(p.rows)}
+                key: {
+                    "title": p.title,
+                    "explanation": p.explanation,
+                    **({"skipped": True} if p.skipped else {}),
+                    "rows": records(p.rows),
+                }
                 for key, p in parts.items()
             }
         )
@@ -173,6 +180,9 @@ def emit_sections(parts: Mapping[str, Part], output: Output, *, limit: int | Non
         typer.echo(
             f"# {key}: {part.title}" + (f"\n# {part.explanation}" if part.explanation else "")
         )
+        if part.skipped and output is Output.table:
+            typer.echo("")
+            continue
         rows = part.rows
         shown = rows if limit is None or output is not Output.table else rows.head(limit)
         emit(shown, output)

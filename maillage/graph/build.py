@@ -13,7 +13,17 @@ from maillage.ground.dates import is_active
 from maillage.ground.vocabulary import DIRECTED_TIE_TYPES
 
 #: Organization columns copied onto each node as attributes.
-NODE_ATTRIBUTES = ("name", "type", "region", "country", "sector", "city", "lat", "lon")
+NODE_ATTRIBUTES = (
+    "name",
+    "type",
+    "region",
+    "country",
+    "sector",
+    "legal_form",
+    "city",
+    "lat",
+    "lon",
+)
 
 
 def node_order(nodes: Iterable[Hashable]) -> list[Any]:

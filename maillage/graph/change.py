@@ -12,7 +12,8 @@ import pandas as pd
 
 from maillage.graph import engine
 from maillage.graph.build import alliance_graph, node_order, ties_active_at
-from maillage.graph.communities import communities, community_sets
+from maillage.graph.communities import communities, community_profiles, community_sets
+from maillage.graph.numbers import without_noise
 
 #: Centrality columns compared between the two dates.
 MOVER_METRICS = ("degree", "betweenness", "eigenvector", "pagerank")
@@ -29,6 +30,9 @@ class Change:
     ties_lost: pd.DataFrame = field(repr=False)
     movers: pd.DataFrame = field(repr=False)
     community_changes: pd.DataFrame = field(repr=False)
+    #: What dominates each community at each date (:func:`graph.communities.community_profiles`).
+    profiles_before: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    profiles_after: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def diff(
@@ -73,7 +77,8 @@ def diff(
         source, target, type, since), ``movers`` (indexed by id: each metric at both dates
         and its change, biggest absolute change of ``by`` first), ``community_changes``
         (``kind`` "merged" or "split", community numbers ``before`` and ``after``, and the
-        ``organizations`` concerned).
+        ``organizations`` concerned), ``profiles_before`` and ``profiles_after`` (what
+        dominates each community at each date, to name them).
 
     Examples
     --------
@@ -97,13 +102,19 @@ def diff(
     G_before = alliance_graph(orgs, before_ties)
     G_after = alliance_graph(orgs, after_ties)
     movers = _movers(G_before, G_after, by=by, top=top, seed=seed, samples=betweenness_samples)
-    changes = _community_changes(
-        communities(G_before, seed=seed),
-        communities(G_after, seed=seed),
-        min_size=min_size,
-        share=share,
+    found_before = communities(G_before, seed=seed)
+    found_after = communities(G_after, seed=seed)
+    changes = _community_changes(found_before, found_after, min_size=min_size, share=share)
+    return Change(
+        start_text,
+        end_text,
+        gained,
+        lost,
+        movers,
+        changes,
+        community_profiles(G_before, found_before["community"]),
+        community_profiles(G_after, found_after["community"]),
     )
-    return Change(start_text, end_text, gained, lost, movers, changes)
 
 
 def _tie_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -195,6 +206,8 @@ def movers(before: pd.DataFrame, after: pd.DataFrame, *, by: str, top: int) -> p
             table[f"{metric}_before"] = before.get(metric)
             table[f"{metric}_after"] = after.get(metric)
             table[f"{metric}_change"] = table[f"{metric}_after"] - table[f"{metric}_before"]
+    # A change of 1e-17 is rounding, not a move: noise is 0 before ranking.
+    table = without_noise(table)
     magnitude = table[f"{by}_change"].abs().fillna(-1.0)
     rank = np.arange(len(nodes))
     order = np.lexsort((rank, -magnitude.to_numpy()))

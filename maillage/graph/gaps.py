@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -15,35 +16,58 @@ import pandas as pd
 from maillage.graph.build import node_order
 from maillage.graph.communities import communities as find_communities
 
-#: Continent names by geonames continent code (Antarctica left out).
-CONTINENTS = {
-    "AF": ("Africa", "Afrique"),
-    "AS": ("Asia", "Asie"),
-    "EU": ("Europe", "Europe"),
-    "NA": ("North America", "Amérique du Nord"),
-    "OC": ("Oceania", "Océanie"),
-    "SA": ("South America", "Amérique du Sud"),
-}
+#: Continents by geonames code (Antarctica left out); their names are the catalogue keys
+#: ``continent.<code>``.
+CONTINENTS = ("AF", "AS", "EU", "NA", "OC", "SA")
+
+#: What a section needs from the data, as catalogue keys naming it (``gaps.needs.*``).
+NEEDS_TIES = "gaps.needs.ties"
+NEEDS_MEMBERSHIPS = "gaps.needs.member_of"
+NEEDS_REGIONS = "gaps.needs.region"
+NEEDS_HOME = "gaps.needs.home_country"
 
 
 @dataclass(frozen=True)
 class GapSection:
-    """One section of the gap report: a table and what it means, in English and French."""
+    """One section of the gap report, as keys and values for the shells to write.
+
+    The title is the catalogue key ``gaps.<key>.title``; the explanation is
+    :attr:`explanation_key` in the plural ``count`` calls for, filled with ``values``.
+    A section whose data is absent is ``skipped``: its table is empty and the shells
+    write the note ``gaps.skipped`` naming what it ``needs`` (catalogue keys).
+    """
 
     key: str
-    title_en: str
-    title_fr: str
-    explanation_en: str
-    explanation_fr: str
     table: pd.DataFrame = field(repr=False)
+    count: int = 0
+    values: Mapping[str, Any] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+    skipped: bool = False
+    variant: str = "explanation"
 
-    def title(self, language: str = "en") -> str:
-        """The title in ``"en"`` or ``"fr"``."""
-        return self.title_fr if language == "fr" else self.title_en
+    @property
+    def title_key(self) -> str:
+        """Catalogue key of the title."""
+        return f"gaps.{self.key}.title"
 
-    def explanation(self, language: str = "en") -> str:
-        """The one-line explanation in ``"en"`` or ``"fr"``."""
-        return self.explanation_fr if language == "fr" else self.explanation_en
+    @property
+    def explanation_key(self) -> str:
+        """Catalogue key of the explanation (a plural message on ``count``)."""
+        return f"gaps.{self.key}.{self.variant}"
+
+
+def _skipped(key: str, table: pd.DataFrame, needs: tuple[str, ...]) -> GapSection:
+    return GapSection(key=key, table=table.iloc[0:0], needs=needs, skipped=True)
+
+
+def tie_types_in(G: nx.Graph) -> set[str]:
+    """The tie types the ties of ``G`` have (from the edges' ``typed_ties``).
+
+    >>> G = nx.Graph(); G.add_edge("a", "b", typed_ties=(("a", "b", "partner"),))
+    >>> tie_types_in(G)
+    {'partner'}
+    """
+    return {kind for _, _, typed in G.edges(data="typed_ties", default=()) for *_, kind in typed}
 
 
 def gap_report(
@@ -72,14 +96,18 @@ def gap_report(
     -------
     list of GapSection
         Keys ``isolated``, ``enterprises_without_network``, ``region_type_gaps``,
-        ``structural_holes``, ``single_points_of_failure``, ``international_coverage``.
+        ``structural_holes``, ``single_points_of_failure``, ``international_coverage``;
+        a section is ``skipped`` when the data lacks what it needs (enterprises in no
+        network need ``member_of`` ties; region × type gaps need regions and ties;
+        structural holes and single points of failure need ties; international
+        coverage needs organizations of the home country).
 
     Examples
     --------
     >>> G = nx.Graph()
     >>> G.add_node("a", type="enterprise", region="06", country="CA")
-    >>> [section.key for section in gap_report(G)][:2]
-    ['isolated', 'enterprises_without_network']
+    >>> [(section.key, section.skipped) for section in gap_report(G)][:2]
+    [('isolated', False), ('enterprises_without_network', True)]
     """
     if community is None:
         community = find_communities(G, seed=seed)["community"]
@@ -101,19 +129,14 @@ def isolated(G: nx.Graph) -> GapSection:
     ['c']
     """
     alone = [v for v in node_order(G) if G.degree(v) == 0]
-    return GapSection(
-        key="isolated",
-        title_en="Organizations with no tie",
-        title_fr="Organisations sans lien",
-        explanation_en=f"{len(alone)} organization(s) have no tie: nobody can introduce them.",
-        explanation_fr=f"{len(alone)} organisation(s) n'ont aucun lien : personne ne peut les "
-        "présenter.",
-        table=_describe(G, alone),
-    )
+    return GapSection(key="isolated", table=_describe(G, alone), count=len(alone))
 
 
 def enterprises_without_network(G: nx.Graph) -> GapSection:
     """Enterprises that are members of no network (no ``member_of`` tie to a network).
+
+    Skipped when the data holds no ``member_of`` tie at all: partnership data cannot
+    say who is in no network.
 
     >>> G = nx.Graph()
     >>> G.add_nodes_from([("e1", {"type": "enterprise"}), ("e2", {"type": "enterprise"}),
@@ -123,6 +146,8 @@ def enterprises_without_network(G: nx.Graph) -> GapSection:
     >>> enterprises_without_network(G).table.index.tolist()
     ['e2']
     """
+    if "member_of" not in tie_types_in(G):
+        return _skipped("enterprises_without_network", _describe(G, []), (NEEDS_MEMBERSHIPS,))
     members = set()
     for _, _, typed in G.edges(data="typed_ties", default=()):
         for source, target, kind in typed:
@@ -133,20 +158,13 @@ def enterprises_without_network(G: nx.Graph) -> GapSection:
     ]
     table = _describe(G, outside)
     table["degree"] = [G.degree(v) for v in outside]
-    return GapSection(
-        key="enterprises_without_network",
-        title_en="Enterprises in no network",
-        title_fr="Entreprises membres d'aucun réseau",
-        explanation_en=f"{len(outside)} enterprise(s) are members of no network, so no pole "
-        "or federation speaks for them.",
-        explanation_fr=f"{len(outside)} entreprise(s) ne sont membres d'aucun réseau : aucun "
-        "pôle ni fédération ne les représente.",
-        table=table,
-    )
+    return GapSection(key="enterprises_without_network", table=table, count=len(outside))
 
 
 def region_type_gaps(G: nx.Graph) -> GapSection:
     """Regions none of whose organizations has a tie to any organization of a given type.
+
+    Skipped when no organization has a region, or nobody has a tie.
 
     >>> G = nx.Graph()
     >>> G.add_nodes_from([("a", {"region": "01", "type": "enterprise"}),
@@ -158,6 +176,14 @@ def region_type_gaps(G: nx.Graph) -> GapSection:
     """
     regions = sorted({str(r) for _, r in G.nodes(data="region") if r is not None})
     kinds = sorted({str(t) for _, t in G.nodes(data="type") if t is not None})
+    columns = ["region", "type", "organizations_in_region", "organizations_of_type"]
+    missing = tuple(
+        need
+        for need, lacking in ((NEEDS_REGIONS, not regions), (NEEDS_TIES, not G.number_of_edges()))
+        if lacking
+    )
+    if missing:
+        return _skipped("region_type_gaps", pd.DataFrame(columns=columns), missing)
     in_region = Counter(str(r) for _, r in G.nodes(data="region") if r is not None)
     of_type = Counter(str(t) for _, t in G.nodes(data="type") if t is not None)
     reached: set[tuple[str, str]] = set()
@@ -177,19 +203,8 @@ def region_type_gaps(G: nx.Graph) -> GapSection:
         for kind in kinds
         if (region, kind) not in reached
     ]
-    table = pd.DataFrame(
-        rows, columns=["region", "type", "organizations_in_region", "organizations_of_type"]
-    )
-    return GapSection(
-        key="region_type_gaps",
-        title_en="Regions with no tie to a type of organization",
-        title_fr="Régions sans lien avec un type d'organisation",
-        explanation_en=f"{len(table)} region × type pair(s): no organization of the region is "
-        "tied to any organization of that type.",
-        explanation_fr=f"{len(table)} paire(s) région × type : aucune organisation de la région "
-        "n'est liée à une organisation de ce type.",
-        table=table,
-    )
+    table = pd.DataFrame(rows, columns=columns)
+    return GapSection(key="region_type_gaps", table=table, count=len(table))
 
 
 def structural_holes_between_communities(
@@ -211,6 +226,9 @@ def structural_holes_between_communities(
     >>> int(row["ties"]), row["bridges"]
     (1, [3, 4])
     """
+    columns = ["community_a", "community_b", "size_a", "size_b", "ties", "bridges", "bridge_names"]
+    if not G.number_of_edges():
+        return _skipped("structural_holes", pd.DataFrame(columns=columns), (NEEDS_TIES,))
     labels = community.reindex(pd.Index(list(G), dtype=object))
     members: dict[int, list[Any]] = {}
     for node, label in labels.items():
@@ -239,18 +257,10 @@ def structural_holes_between_communities(
                 "bridge_names": ", ".join(str(G.nodes[v].get("name") or v) for v in bridges),
             }
         )
-    columns = ["community_a", "community_b", "size_a", "size_b", "ties", "bridges", "bridge_names"]
     table = pd.DataFrame(rows, columns=columns)
     table.attrs["pairs"] = len(pairs)
     return GapSection(
-        key="structural_holes",
-        title_en="Communities barely tied to each other",
-        title_fr="Communautés presque sans lien entre elles",
-        explanation_en=f"{len(pairs)} pair(s) of communities of {min_size}+ organizations have "
-        "no tie or a single tie between them; the bridges listed could connect them.",
-        explanation_fr=f"{len(pairs)} paire(s) de communautés de {min_size} organisations ou "
-        "plus n'ont aucun lien ou un seul ; les organisations proposées pourraient les relier.",
-        table=table,
+        key="structural_holes", table=table, count=len(pairs), values={"min_size": min_size}
     )
 
 
@@ -286,6 +296,9 @@ def single_points_of_failure(G: nx.Graph) -> GapSection:
     >>> table[["kind", "ids", "cut_off"]].values.tolist()[:3]
     [['bridge', [1, 2], 2], ['articulation_point', [1], 1], ['articulation_point', [2], 1]]
     """
+    if not G.number_of_edges():
+        empty = pd.DataFrame(columns=["kind", "ids", "names", "cut_off"])
+        return _skipped("single_points_of_failure", empty, (NEEDS_TIES,))
     cut_vertices, cut_edges = _cuts(G)
     rows: list[dict[str, Any]] = [
         {"kind": "articulation_point", "ids": [v], "cut_off": lost}
@@ -296,16 +309,11 @@ def single_points_of_failure(G: nx.Graph) -> GapSection:
     for row in rows:
         row["names"] = " – ".join(str(G.nodes[v].get("name") or v) for v in row["ids"])
     table = pd.DataFrame(rows, columns=["kind", "ids", "names", "cut_off"])
-    points, bridges = len(cut_vertices), len(cut_edges)
     return GapSection(
         key="single_points_of_failure",
-        title_en="Single points of failure",
-        title_fr="Points de rupture",
-        explanation_en=f"{points} organization(s) and {bridges} tie(s) hold parts of the "
-        "network together alone: losing one cuts others off.",
-        explanation_fr=f"{points} organisation(s) et {bridges} lien(s) tiennent seuls des "
-        "parties du réseau : en perdre un en isole d'autres.",
         table=table,
+        count=len(cut_vertices),
+        values={"bridges": len(cut_edges)},
     )
 
 
@@ -369,7 +377,9 @@ def _cuts(G: nx.Graph) -> tuple[dict[Any, int], dict[tuple[Any, Any], int]]:
 def international_coverage(G: nx.Graph, *, home_country: str = "CA") -> GapSection:
     """Organizations abroad by continent, the home ties reaching them, and through whom.
 
-    A continent with no organization is listed too: that is where the network is absent.
+    A continent with no organization is listed too: that is where the network is absent
+    (``values["absent"]`` lists their catalogue keys, ``continent.<code>``). Skipped when
+    no organization is in the home country, since coverage is counted from there.
 
     Examples
     --------
@@ -385,8 +395,11 @@ def international_coverage(G: nx.Graph, *, home_country: str = "CA") -> GapSecti
     """
     continent_of = _continent_of_country()
     home = str(home_country).upper()
+    columns = ["continent", "countries", "organizations", "home_ties", "through"]
+    if not any(_country(G, v) == home for v in G):
+        return _skipped("international_coverage", pd.DataFrame(columns=columns), (NEEDS_HOME,))
     rows = []
-    for code, (name_en, name_fr) in CONTINENTS.items():
+    for code in CONTINENTS:
         abroad = [
             v
             for v in node_order(G)
@@ -404,27 +417,21 @@ def international_coverage(G: nx.Graph, *, home_country: str = "CA") -> GapSecti
         rows.append(
             {
                 "continent": code,
-                "continent_en": name_en,
-                "continent_fr": name_fr,
                 "countries": sorted({_country(G, v) or "" for v in abroad}),
                 "organizations": len(abroad),
                 "home_ties": ties,
                 "through": through,
             }
         )
-    table = pd.DataFrame(rows).set_index("continent", drop=False)
+    table = pd.DataFrame(rows, columns=columns).set_index("continent", drop=False)
     table.index.name = None
-    absent = [str(r["continent_en"]) for r in rows if r["organizations"] == 0]
-    absent_fr = [str(r["continent_fr"]) for r in rows if r["organizations"] == 0]
+    absent = tuple(f"continent.{r['continent']}" for r in rows if r["organizations"] == 0)
     return GapSection(
         key="international_coverage",
-        title_en="International coverage by continent",
-        title_fr="Couverture internationale par continent",
-        explanation_en="Partners abroad and the home ties reaching them"
-        + (f"; absent from {', '.join(absent)}." if absent else "."),
-        explanation_fr="Partenaires à l'étranger et liens d'ici qui les rejoignent"
-        + (f" ; absents : {', '.join(absent_fr)}." if absent_fr else "."),
         table=table,
+        count=int(table["organizations"].sum()),
+        values={"absent": absent, "home_country": home},
+        variant="explanation_absent" if absent else "explanation",
     )
 
 

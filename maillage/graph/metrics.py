@@ -10,6 +10,7 @@ import pandas as pd
 from maillage.graph.brokerage import brokerage_roles, structural_holes
 from maillage.graph.centrality import centrality
 from maillage.graph.communities import communities
+from maillage.graph.numbers import without_noise
 
 #: The columns of ``maillage metrics``, in order (product spec, section 6).
 METRICS_COLUMNS = (
@@ -67,7 +68,8 @@ def metrics(
     -------
     DataFrame
         Exactly :data:`METRICS_COLUMNS`, one row per node of ``G`` in
-        :func:`graph.build.node_order`, indexed by id. ``attrs`` says how it was made:
+        :func:`graph.build.node_order`, indexed by id; values within 1e-12 of zero
+        are exactly 0 (:func:`graph.numbers.without_noise`). ``attrs`` says how it was made:
         ``betweenness`` ("exact" or "sampled"), ``betweenness_samples``, ``closeness``,
         ``closeness_samples``, ``seed``,
         ``weighted``, ``roles_by``, ``modularity`` and ``communities``.
@@ -108,7 +110,9 @@ def metrics(
     )
     table.insert(0, "id", pd.Series(nodes, index=nodes, dtype=object))
     table.index = pd.Index(nodes, dtype=object)
-    table = table[list(METRICS_COLUMNS)]
+    # Rounding noise (an isolated organization's eigenvector of 3e-39) is made 0 here,
+    # where the values are made, so neither shell nor the store ever shows it.
+    table = without_noise(table[list(METRICS_COLUMNS)])
     table.attrs.update(central.attrs)
     table.attrs.update(
         weighted=weighted,

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 #: Bump when the shape of cached results changes, so old files are not read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def cache_key(

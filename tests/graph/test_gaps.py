@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from maillage.graph.build import alliance_graph
+from maillage.graph.build import alliance_graph, ties_active_at
 from maillage.graph.gaps import (
     GapSection,
     enterprises_without_network,
@@ -13,6 +13,8 @@ from maillage.graph.gaps import (
     single_points_of_failure,
     structural_holes_between_communities,
 )
+from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.loaders.workbook import check_workbook
 
 from .conftest import simple_graphs, workbooks
 
@@ -60,9 +62,50 @@ def test_isolated_and_enterprises_without_network():
     G = alliance_graph(orgs, ties)
     report = {section.key: section for section in gap_report(G)}
     assert report["isolated"].table.index.tolist() == ["e3"]
+    assert report["isolated"].count == 1
     assert enterprises_without_network(G).table.index.tolist() == ["e2", "e3"]
-    assert all(isinstance(s, GapSection) and s.explanation("fr") for s in report.values())
-    assert "2 entreprise(s)" in report["enterprises_without_network"].explanation_fr
+    section = report["enterprises_without_network"]
+    assert isinstance(section, GapSection) and not section.skipped and section.count == 2
+    assert section.title_key == "gaps.enterprises_without_network.title"
+
+
+def test_sections_say_what_they_need_when_it_is_absent():
+    orgs = pd.DataFrame({"id": ["e1", "e2", "u"], "type": ["enterprise", "enterprise", "research"]})
+    partners = pd.DataFrame(
+        {"source": ["e1", "e2"], "target": ["u", "u"], "type": ["partner", "partner"]}
+    )
+    report = {s.key: s for s in gap_report(alliance_graph(orgs, partners))}
+    skipped = {key: s.needs for key, s in report.items() if s.skipped}
+    # No member_of tie, no region, nobody in the home country (no country given here).
+    assert skipped == {
+        "enterprises_without_network": ("gaps.needs.member_of",),
+        "region_type_gaps": ("gaps.needs.region",),
+        "international_coverage": ("gaps.needs.home_country",),
+    }
+    assert all(s.table.empty for s in report.values() if s.skipped)
+    assert not report["single_points_of_failure"].skipped
+    lonely = {s.key: s.skipped for s in gap_report(alliance_graph(orgs, partners.iloc[0:0]))}
+    assert lonely["structural_holes"] and lonely["single_points_of_failure"]
+    assert not lonely["isolated"]
+
+
+def test_cordis_partnerships_skip_the_membership_section(real_data):
+    """The real CORDIS workbook holds partner ties only, and no region."""
+    checked = check_workbook([real_data / "cordis_h2020_societal"])
+    assert not checked.problems
+    orgs, ties = organizations_frame(checked.organizations), ties_frame(checked.ties)
+    G = alliance_graph(orgs, ties_active_at(ties, "2021-12-31"))
+    report = {s.key: s for s in gap_report(G)}
+    assert report["enterprises_without_network"].skipped
+    assert report["enterprises_without_network"].needs == ("gaps.needs.member_of",)
+    assert report["region_type_gaps"].skipped  # CORDIS gives no Québec region
+    for key in ("isolated", "structural_holes", "single_points_of_failure"):
+        assert not report[key].skipped
+    assert len(report["structural_holes"].table) > 0
+    assert len(report["single_points_of_failure"].table) > 0
+    # 27 Canadian participants: coverage is counted from them.
+    coverage = report["international_coverage"]
+    assert not coverage.skipped and coverage.table.loc["EU", "organizations"] > 10_000
 
 
 @given(workbooks())
@@ -70,7 +113,12 @@ def test_isolated_and_enterprises_without_network():
 def test_region_type_gaps_are_exactly_the_untied_pairs(workbook):
     orgs, ties = workbook
     G = alliance_graph(orgs, ties)
-    table = region_type_gaps(G).table
+    section = region_type_gaps(G)
+    has_region = any(r is not None for _, r in G.nodes(data="region"))
+    assert section.skipped == (not G.number_of_edges() or not has_region)
+    if section.skipped:
+        return
+    table = section.table
     gaps = set(zip(table["region"], table["type"], strict=True))
     regions = {r for _, r in G.nodes(data="region") if r is not None}
     kinds = {t for _, t in G.nodes(data="type") if t is not None}
@@ -118,7 +166,9 @@ def test_international_coverage_counts_home_ties_by_continent():
     assert table.loc["NA", "countries"] == ["US"]  # home country not counted as abroad
     assert table.loc["AF", "home_ties"] == 0 and table.loc["AF", "organizations"] == 1
     assert table.loc["OC", "organizations"] == 0
-    assert "Oceania" in international_coverage(G).explanation_en
+    coverage = international_coverage(G)
+    assert coverage.values["absent"] == ("continent.OC", "continent.SA")
+    assert coverage.variant == "explanation_absent" and coverage.count == 4
 
 
 def test_gap_report_leaves_graph_alone(florentine):

@@ -63,3 +63,15 @@ def test_paths_opportunities_gaps_and_changes_are_the_same_on_both_stores(both_s
         if command[0] == "info":  # the same counts; the backend and its version differ
             ours, theirs = (text.split('"organizations":')[1] for text in (ours, theirs))
         assert ours == theirs, command
+
+
+def test_network_commands_are_the_same_on_both_stores(both_stores):
+    embedded, neo4j = both_stores
+    for command in (
+        ("health", "--as-of", "2024-12-31", "--since", "2020-12-31"),
+        ("memberships",),
+        ("overlap", "--top", "50"),
+        ("comembership", "--for", "chantier-es"),
+        ("recruitment", "chantier-es"),
+    ):
+        assert output_of(embedded, *command) == output_of(neo4j, *command), command

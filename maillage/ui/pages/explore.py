@@ -61,7 +61,10 @@ with left:
         facts[t("field.betweenness")] = number(row["betweenness"], 4)
         facts[t("field.pagerank")] = number(row["pagerank"], 4)
         facts[t("field.broker_role")] = row["broker_role"]
-        facts[t("field.community")] = row["community"]
+        # The community named by what dominates it, not by its number alone.
+        profile = analyses.profiles(data.view(version, audience, as_of)).loc[row["community"]]
+        named = analyses.community_label(profile.to_dict(), state.language())
+        facts[t("field.community")] = f"{row['community']} · {named}"
     shown = {k: str(v) for k, v in facts.items() if not missing(v)}
     st.dataframe(
         pd.DataFrame({t("explore.field"): list(shown), t("explore.value"): list(shown.values())}),

@@ -19,10 +19,10 @@ if orgs.empty:
     st.stop()
 
 
-with st.spinner(t("common.computing")):
-    found = analyses.gaps(data.view(version, audience, as_of))
-sections = {section.key: section for section in found}
 language = state.language()
+with st.spinner(t("common.computing")):
+    found = analyses.gap_sections(data.view(version, audience, as_of), language=language)
+sections = {section.key: section for section in found}
 
 # The picture: which region × type pairs have no tie at all (red) among every pair.
 missing = sections.get("region_type_gaps")
@@ -54,20 +54,24 @@ if missing is not None and not missing.table.empty:
         )
     )
     chart_and_table(
-        missing.title(language),
+        missing.title,
         chart,
         shown.loc[grid["gap"].to_numpy()],
         key="region_type_gaps",
     )
-    st.caption(missing.explanation(language))
+    st.caption(missing.explanation)
+
+# A section the data cannot answer says why instead of showing empty or wrong rows.
+for section in found:
+    if section.skipped and section.key in ("region_type_gaps", "international_coverage"):
+        st.info(f"{section.title} — {section.explanation}")
 
 coverage = sections.get("international_coverage")
-if coverage is not None:
+if coverage is not None and not coverage.skipped:
     table = coverage.table
-    column = "continent_fr" if language == "fr" else "continent_en"
     shown = pd.DataFrame(
         {
-            t("common.continent"): table[column],
+            t("common.continent"): table["continent"].map(lambda code: t(f"continent.{code}")),
             t("common.organizations"): table["organizations"],
             t("common.ties"): table["home_ties"],
         }
@@ -77,8 +81,8 @@ if coverage is not None:
         .mark_bar()
         .encode(x=f"{t('common.ties')}:Q", y=alt.Y(f"{t('common.continent')}:N", sort="-x"))
     )
-    chart_and_table(coverage.title(language), chart, shown, key="international_coverage")
-    st.caption(coverage.explanation(language))
+    chart_and_table(coverage.title, chart, shown, key="international_coverage")
+    st.caption(coverage.explanation)
 
 for key in (
     "isolated",
@@ -89,6 +93,6 @@ for key in (
     section = sections.get(key)
     if section is None:
         continue
-    with st.expander(f"{section.title(language)} ({len(section.table)})", expanded=False):
-        st.caption(section.explanation(language))
+    with st.expander(f"{section.title} ({len(section.table)})", expanded=False):
+        st.caption(section.explanation)
         st.dataframe(readable(section.table), hide_index=True, width="stretch")

@@ -8,6 +8,7 @@ import streamlit as st
 from maillage.ground.vocabulary import ORGANIZATION_TYPES
 from maillage.services import analyses
 from maillage.ui import data, sidebar, state, views
+from maillage.ui.sections.network import render_memberships, render_recruitment
 from maillage.ui.show import labelled, number, type_label
 from maillage.ui.state import t
 
@@ -79,3 +80,6 @@ st.download_button(
     file_name="opportunities.csv",
     mime="text/csv",
 )
+
+render_recruitment(version, audience, as_of)
+render_memberships(version, audience, as_of)

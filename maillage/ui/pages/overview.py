@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from maillage.graph.change import movers
+from maillage.services import analyses
 from maillage.ui import data, sidebar, state
+from maillage.ui.sections.network import render_health
 from maillage.ui.show import (
     chart_and_table,
     labelled,
@@ -209,9 +211,8 @@ if not measures.empty:
         )
         chart_and_table(t("overview.distribution"), chart, values, key="metric_distribution")
     with right:
-        brokers = measures.sort_values(
-            ["betweenness", "id"], ascending=[False, True], kind="stable"
-        ).head(15)
+        # Ranked as `maillage metrics` ranks: organizations with no tie never first.
+        brokers = analyses.top_organizations(measures, sort="betweenness", top=15)
         brokers = pd.DataFrame(
             {
                 t("common.name"): brokers["name"],
@@ -231,3 +232,5 @@ if not measures.empty:
             )
         )
         chart_and_table(t("overview.brokers"), chart, brokers, key="top_brokers")
+
+render_health(version, audience, as_of)

@@ -1,1 +1,1 @@
-"""Sections the pages place with a line or two: each calls the services and draws itself."""
+"""Sections the pages call in one line each: small renderers over the services."""
