@@ -703,7 +703,13 @@ def plan_load(batch: Batch, state: State, *, now: dt.datetime) -> Plan:
             )  # fmt: skip
             continue
         identity = tie_key(source, target, tie.type, tie.since)
-        held_ties = tie_records.setdefault(identity, [])
+        held_ties = tie_records.get(identity)
+        if held_ties is None:  # a tie the store does not hold (most of a first load)
+            tie_records[identity] = [
+                Record(batch.source, "", tie.file, tie.line, at, _tie_values(tie))
+            ]
+            tie_touched.add(identity)
+            continue
         index = next((i for i, r in enumerate(held_ties) if r.source == batch.source), None)
         old_tie = held_ties.pop(index) if index is not None else None
         updated = updated_record(old_tie, batch.source, "", tie.values, tie.cleared, tie.file,
@@ -736,6 +742,12 @@ def plan_load(batch: Batch, state: State, *, now: dt.datetime) -> Plan:
     change.meta = replace(change.meta, last_at=at)
     plan.problems.sort(key=lambda p: (p.file, p.line))
     return plan
+
+
+def _tie_values(tie: TieRow) -> Mapping[str, Any]:
+    if not tie.cleared:
+        return tie.values
+    return {**dict.fromkeys(tie.cleared), **tie.values}
 
 
 def _has(records: Sequence[Record], name: str) -> bool:

@@ -196,9 +196,13 @@ def _markers(
     (noting their fields in ``cleared``, by row); returns the table's columns."""
     longest = max((len(m) for m in (*markers, *_CLEARING)), default=0) + 2
     columns: dict[str, None] = {}
+    seen: set[tuple[str, ...]] = set()
     for raw in table.rows:
         for cells, prefix in ((raw.cells, ""), (raw.extras, "properties.")):
-            columns.update(dict.fromkeys(cells))
+            names = tuple(cells)
+            if names not in seen:  # rows of one file share their columns: once each
+                seen.add(names)
+                columns.update(dict.fromkeys(names))
             for key, value in cells.items():
                 if not value or len(value) > longest:
                     continue
