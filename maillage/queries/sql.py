@@ -129,6 +129,11 @@ CREATE_KEY_LIST: Final = (
 )
 CLEAR_KEY_LIST: Final = "DELETE FROM key_list"
 ADD_TO_KEY_LIST: Final = "INSERT OR IGNORE INTO key_list (space, key) VALUES (?, ?)"
+COUNT_KEYS: Final = "SELECT count(*) FROM crosswalk"
+COUNT_ORGANIZATIONS: Final = "SELECT count(*) FROM organizations"
+COUNT_TIES: Final = "SELECT count(*) FROM ties"
+ALL_KEYS: Final = "SELECT space, key, organization FROM crosswalk"
+ALL_IDS: Final = "SELECT id FROM organizations"
 LISTED_KEYS: Final = """
 SELECT c.space, c.key, c.organization FROM crosswalk c
 JOIN key_list l ON l.space = c.space AND l.key = c.key

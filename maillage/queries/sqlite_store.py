@@ -176,9 +176,10 @@ class SQLiteStore:
     def known_ids(self, ids: Iterable[str], *, source: str | None = None) -> set[str]:
         wanted = set(ids)
         with self._transaction(read_only=True):
-            found = self._existing(wanted)
+            reader = _Reader(self)
+            found = reader.existing(wanted)
             spaces = [MERGED] + ([SOURCE_ROW + source] if source else [])
-            keys = _Reader(self).keys((space, i) for space in spaces for i in wanted - found)
+            keys = reader.keys((space, i) for space in spaces for i in wanted - found)
         return found | {key for _, key in keys}
 
     def _existing(self, ids: Iterable[str]) -> set[str]:
@@ -347,9 +348,14 @@ class _Reader:
         self._connection = store._connection
 
     def keys(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        asked = set(wanted)
+        (held,) = self._connection.execute(sql.COUNT_KEYS).fetchone()
+        if held <= len(asked):  # fewer keys held than asked for: read them all
+            rows = self._connection.execute(sql.ALL_KEYS)
+            return {(s, k): o for s, k, o in rows if (s, k) in asked}
         self._connection.execute(sql.CREATE_KEY_LIST)
         self._connection.execute(sql.CLEAR_KEY_LIST)
-        self._connection.executemany(sql.ADD_TO_KEY_LIST, wanted)
+        self._connection.executemany(sql.ADD_TO_KEY_LIST, asked)
         return {(s, k): o for s, k, o in self._connection.execute(sql.LISTED_KEYS)}
 
     def keys_to(self, ids: Iterable[str], spaces: Iterable[str] = ()) -> dict[tuple[str, str], str]:
@@ -358,14 +364,25 @@ class _Reader:
         return {(s, k): o for s, k, o in rows}
 
     def existing(self, ids: Iterable[str]) -> set[str]:
-        return self._store._existing(ids)
+        asked = set(ids)
+        (held,) = self._connection.execute(sql.COUNT_ORGANIZATIONS).fetchone()
+        if held <= len(asked):
+            return {r[0] for r in self._connection.execute(sql.ALL_IDS) if r[0] in asked}
+        return self._store._existing(asked)
 
     def organizations(self, ids: Iterable[str]) -> pd.DataFrame:
-        self._store._fill_id_list(ids)
+        asked = set(ids)
+        (held,) = self._connection.execute(sql.COUNT_ORGANIZATIONS).fetchone()
+        if held == 0 or not asked:
+            return pd.DataFrame([], columns=["id", "records", "digest"])
+        self._store._fill_id_list(asked)
         rows = self._connection.execute(sql.LEDGER_LISTED_ORGANIZATIONS).fetchall()
         return pd.DataFrame(rows, columns=["id", "records", "digest"])
 
     def ties(self, identities: Iterable[TieIdentity]) -> pd.DataFrame:
+        (held,) = self._connection.execute(sql.COUNT_TIES).fetchone()
+        if held == 0:
+            return _ledger_ties([])
         self._connection.execute(sql.CREATE_TIE_LIST)
         self._connection.execute(sql.CLEAR_TIE_LIST)
         self._connection.executemany(sql.ADD_TO_TIE_LIST, identities)
