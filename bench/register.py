@@ -122,21 +122,16 @@ def child(folder: Path) -> None:
 
     The same steps as :func:`loaders.register.load_register`, timed apart.
     """
-    import pandas as pd
-
-    from maillage.ground.tables import organizations_frame, ties_frame
     from maillage.loaders.register import check_register
     from maillage.queries.sqlite_store import SQLiteStore
+    from maillage.services.loading import commit
 
     started = time.perf_counter()
     checked, read = check_register(folder)
     checked_at = time.perf_counter()
     problems = len(checked.problems)
-    orgs = organizations_frame(pd.DataFrame.from_records(checked.organizations))
-    ties = ties_frame(pd.DataFrame.from_records(checked.ties))
-    del checked
     with tempfile.TemporaryDirectory() as scratch, SQLiteStore(Path(scratch) / "r.db") as store:
-        result = store.load(orgs, ties)
+        result = commit(checked, store, source="register", skip_invalid=True).result
     done = time.perf_counter()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(

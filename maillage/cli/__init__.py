@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from maillage.cli import analytics, data, network, serve
+from maillage.cli import analytics, data, network, serve, sources
 from maillage.cli.shell import cli
 
-__all__ = ["analytics", "cli", "data", "main", "network", "serve"]
+__all__ = ["analytics", "cli", "data", "main", "network", "serve", "sources"]
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -1,21 +1,24 @@
-"""Suggest organizations that are probably the same, with a score and the evidence, and plan merges.
+"""Suggest organizations that are probably the same, with a score and the evidence.
 
-Evidence, strongest first: the same registry number (NEQ or another id-like property); the
-same website domain; names equal once case, accents, punctuation, articles and legal forms
-(``inc.``, ``ltée``, ``coop``, ``coopérative de solidarité``, ``OBNL``, ``Limited``, ``CIC``,
-...) are set aside; an acronym of the other name; fuzzy similarity (RapidFuzz). Names that
-differ by a distinguishing word (``Laval`` / ``Longueuil``, ``1`` / ``2``) are kept apart, and
-different cities or domains lower the score. Candidate pairs come from blocks (shared rare
-name words, name prefixes, domains, registry numbers), so 15,000 organizations take seconds,
-not the hours of comparing every pair.
+Evidence, strongest first: the same registry number (NEQ or another id-like property) —
+and two *different* registry numbers mean two organizations, never proposed; names equal
+once case, accents, punctuation, articles and legal forms (``inc.``, ``ltée``, ``coop``,
+``coopérative de solidarité``, ``OBNL``, ``Limited``, ``CIC``, ...) are set aside; an
+acronym of the other name; fuzzy similarity (RapidFuzz); the same website domain, which
+counts in proportion to how rare it is (two Caisses on ``desjardins.com``, or CPEs on one
+web host, share a domain and nothing else). Names that differ by a distinguishing word
+(``Laval`` / ``Longueuil``, ``1`` / ``2``) are kept apart, and different cities or domains
+lower the score. Candidate pairs come from blocks (shared rare name words, name prefixes,
+domains, registry numbers), so 15,000 organizations take seconds, not the hours of
+comparing every pair.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -25,7 +28,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from rapidfuzz import fuzz
 
-from maillage.ground.tables import organizations_frame, plain_value, ties_frame
+from maillage.ground.tables import plain_value
 
 #: Legal-form and organizational words, longest phrases first (already folded).
 LEGAL_PHRASES: Final = tuple(
@@ -226,8 +229,27 @@ class Record:
     registry: str = ""
 
 
-def pair_score(a: Record, b: Record) -> tuple[float, list[str]]:
+#: How many organizations share a website domain; a domain not counted is taken as
+#: one organization's own.
+DomainCounts = Mapping[str, int]
+
+
+def domain_counts(items: Iterable[Record]) -> Counter[str]:
+    """How many of ``items`` use each website domain.
+
+    >>> domain_counts([Record("1", "A", website="a.ca"), Record("2", "B", website="www.a.ca")])
+    Counter({'a.ca': 2})
+    """
+    return Counter(d for d in (website_domain(r.website) for r in items) if d)
+
+
+def pair_score(
+    a: Record, b: Record, *, domains: DomainCounts | None = None
+) -> tuple[float, list[str]]:
     """How likely two records are one organization (0–1), and why.
+
+    ``domains`` counts the organizations using each website domain: a domain two
+    organizations share counts fully, one ten share counts a fifth as much.
 
     >>> score, why = pair_score(Record("1", "Café l'Itinéraire inc.", "Montréal"),
     ...                         Record("2", "CAFE L'ITINERAIRE", "Montreal"))
@@ -236,10 +258,15 @@ def pair_score(a: Record, b: Record) -> tuple[float, list[str]]:
     >>> pair_score(Record("1", "Carrefour jeunesse-emploi Laval"),
     ...            Record("2", "Carrefour jeunesse-emploi Longueuil"))[0] < 0.85
     True
+    >>> pair_score(Record("1", "Coop A", registry="1140000001"),
+    ...            Record("2", "Coop A", registry="1140000002"))
+    (0.0, ['different registry numbers (1140000001, 1140000002)'])
     """
     evidence: list[str] = []
-    if a.registry and a.registry == b.registry:
-        return 1.0, [f"same registry number {a.registry}"]
+    if a.registry and b.registry:
+        if a.registry == b.registry:
+            return 1.0, [f"same registry number {a.registry}"]
+        return 0.0, [f"different registry numbers ({a.registry}, {b.registry})"]
     city_words = set(normalize_name(a.city).split()) | set(normalize_name(b.city).split())
     best: tuple[float, list[str]] = (-1.0, [])
     for name_a in name_variants(a.name):
@@ -253,8 +280,13 @@ def pair_score(a: Record, b: Record) -> tuple[float, list[str]]:
     domain_a, domain_b = website_domain(a.website), website_domain(b.website)
     if domain_a and domain_b:
         if domain_a == domain_b:
-            score = max(score, 0.95 if score >= 0.5 else 0.85)
-            evidence.append(f"same website domain {domain_a}")
+            shared = max(2, (domains or {}).get(domain_a, 2))
+            target = 0.95 if score >= 0.5 else 0.85
+            score += max(0.0, target - score) * 2 / shared
+            evidence.append(
+                f"same website domain {domain_a}"
+                + (f" (shared by {shared} organizations)" if shared > 2 else "")
+            )
         else:
             score -= 0.15
             evidence.append(f"different websites ({domain_a}, {domain_b})")
@@ -270,16 +302,24 @@ def pair_score(a: Record, b: Record) -> tuple[float, list[str]]:
 
 
 def name_variants(name: str) -> list[str]:
-    """A name, the name without its parenthesized part, and that part (an alias or acronym).
+    """A name, the name without its parenthesized part, and that part (an alias or acronym);
+    the part before a subtitle (`` - ``, `` – ``, ``:``) or a descriptive comma.
 
     >>> name_variants("Renewable Energy Co-operative (R-ECO)")
     ['Renewable Energy Co-operative (R-ECO)', 'Renewable Energy Co-operative', 'R-ECO']
+    >>> name_variants("La Remise - Bibliothèque d'outils")
+    ["La Remise - Bibliothèque d'outils", 'La Remise']
+    >>> name_variants("Dynaco, coopérative agroalimentaire")
+    ['Dynaco, coopérative agroalimentaire', 'Dynaco']
     """
     variants = [name]
     match = re.search(r"\(([^()]{2,})\)", name)
     if match:
         outside = (name[: match.start()] + name[match.end() :]).strip()
         variants += [v for v in (outside, match.group(1).strip()) if len(v) >= 2]
+    head = re.split(r"\s+[-–—:]\s+|\s*,\s+", variants[-1] if match else name, maxsplit=1)[0]
+    if head != name and len(normalize_name(head)) >= 3 and head not in variants:
+        variants.append(head.strip())
     return variants
 
 
@@ -382,118 +422,55 @@ def candidate_pairs(items: Sequence[Record], *, max_block: int = 60) -> set[tupl
     return pairs
 
 
+#: The columns of a review table, in order (``decision`` is the steward's to fill).
+REVIEW_COLUMNS: Final = (
+    "decision", "keep", "score", "left", "right", "left_name", "right_name", "left_city",
+    "right_city", "left_neq", "right_neq", "left_sources", "right_sources", "evidence",
+)  # fmt: skip
+
+
 def suggest_duplicates(
     orgs: pd.DataFrame,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     id_properties: Sequence[str] = ID_PROPERTIES,
+    rejected: Iterable[tuple[str, str]] = (),
+    sources: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Likely duplicate pairs: ``left``, ``right``, ``score``, ``evidence``; best first.
+    """Likely duplicate pairs, best first, ready for review: both names, cities, NEQs and
+    sources side by side (:data:`REVIEW_COLUMNS`; ``decision`` empty, ``keep`` the left
+    id). Pairs in ``rejected`` (a steward said no) are never proposed again.
 
     >>> orgs = pd.DataFrame({"id": ["a", "b", "c"], "name": ["Coop Le Chantier",
     ...     "Coopérative de solidarité Le Chantier", "Le Chaînon"], "city": ["Laval"] * 3})
     >>> suggest_duplicates(orgs)[["left", "right", "score"]].to_dict("records")
     [{'left': 'a', 'right': 'b', 'score': 1.0}]
+    >>> suggest_duplicates(orgs, rejected=[("b", "a")]).empty
+    True
     """
     items = records(orgs, id_properties=id_properties)
+    domains = domain_counts(items)
+    refused = {tuple(sorted(pair)) for pair in rejected}
+    by_id = {item.id: item for item in items}
     rows = []
     for i, j in candidate_pairs(items):
-        score, evidence = pair_score(items[i], items[j])
+        left, right = sorted((items[i].id, items[j].id))
+        if (left, right) in refused:
+            continue
+        score, evidence = pair_score(items[i], items[j], domains=domains)
         if score >= threshold:
-            left, right = sorted((items[i].id, items[j].id))
-            rows.append(
-                {"left": left, "right": right, "score": round(score, 3),
-                 "evidence": "; ".join(evidence)}
-            )  # fmt: skip
-    found = pd.DataFrame(rows, columns=["left", "right", "score", "evidence"])
+            a, b = by_id[left], by_id[right]
+            rows.append({
+                "decision": "", "keep": left, "score": round(score, 3), "left": left,
+                "right": right, "left_name": a.name, "right_name": b.name, "left_city": a.city,
+                "right_city": b.city, "left_neq": a.registry, "right_neq": b.registry,
+                "left_sources": (sources or {}).get(left, ""),
+                "right_sources": (sources or {}).get(right, ""), "evidence": "; ".join(evidence),
+            })  # fmt: skip
+    found = pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
     return found.sort_values(
         ["score", "left", "right"], ascending=[False, True, True], kind="stable"
     ).reset_index(drop=True)
-
-
-def merge_plan(
-    orgs: pd.DataFrame, ties: pd.DataFrame, keep_id: str, drop_ids: Iterable[str]
-) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """What a store must write to merge ``drop_ids`` into ``keep_id``, as a pure function.
-
-    Returns ``(orgs_to_upsert, ties_to_upsert, ids_to_delete)``. The kept organization
-    fills its empty columns from the dropped ones (first non-empty, in ``drop_ids`` order),
-    merges their properties (its own win) and tags, and records ``merged_from`` (the
-    dropped ids, ``|``-separated, added to any earlier ones). Every tie of a dropped
-    organization is re-pointed at the kept one; a tie that would join the kept
-    organization to itself is dropped, and re-pointed ties that become the same tie
-    (source, target, type, since) are combined into one whose ``properties`` name the
-    ``merged_ties`` it came from. The store deletes ``ids_to_delete`` (and their old ties)
-    and upserts the rest in one transaction. Inputs are never changed.
-    """
-    drop = [i for i in dict.fromkeys(drop_ids) if i != keep_id]
-    by_id = {
-        str(row["id"]): {str(k): v for k, v in row.items()}
-        for row in orgs.to_dict(orient="records")
-    }
-    missing = [i for i in [keep_id, *drop] if i not in by_id]
-    if missing:
-        raise ValueError(f"unknown organization ids: {', '.join(missing)}")
-    kept: dict[str, Any] = dict(by_id[keep_id])
-    properties = dict(kept.get("properties") or {})
-    tags = _split_tags(kept.get("tags"))
-    for dropped_id in drop:
-        dropped = by_id[dropped_id]
-        for column, value in dropped.items():
-            if column in ("id", "properties", "tags"):
-                continue
-            if _missing(kept.get(column)) and not _missing(value):
-                kept[column] = value
-        for key, value in (dropped.get("properties") or {}).items():
-            properties.setdefault(key, value)
-        tags += [t for t in _split_tags(dropped.get("tags")) if t not in tags]
-    earlier = [m for m in str(properties.get("merged_from") or "").split("|") if m]
-    properties["merged_from"] = "|".join(dict.fromkeys([*earlier, *drop]))
-    kept["properties"] = properties
-    kept["tags"] = "|".join(tags) if tags else None
-    orgs_to_upsert = organizations_frame([kept])
-
-    moved: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    touched = set(drop)
-    for tie in ties.to_dict(orient="records"):
-        if tie["source"] not in touched and tie["target"] not in touched:
-            continue
-        source = keep_id if tie["source"] in touched else tie["source"]
-        target = keep_id if tie["target"] in touched else tie["target"]
-        if source == target:
-            continue
-        since = plain_value(tie.get("since")) or ""
-        key = (source, target, str(tie["type"]), since)
-        original = f"{tie['source']}->{tie['target']}"
-        if key in moved:
-            combined = moved[key]
-            combined["properties"]["merged_ties"] += f"|{original}"
-            combined["weight"] = max(combined["weight"], tie.get("weight") or 1.0)
-        else:
-            repointed: dict[str, Any] = {str(k): v for k, v in tie.items()}
-            repointed.update(source=source, target=target)
-            repointed["properties"] = {**(tie.get("properties") or {}), "merged_ties": original}
-            moved[key] = repointed
-    existing = {
-        (t["source"], t["target"], str(t["type"]), plain_value(t.get("since")) or "")
-        for t in ties.to_dict(orient="records")
-        if t["source"] not in touched and t["target"] not in touched
-    }
-    # A re-pointed tie equal to one the kept organization already has adds nothing.
-    kept_ties = [tie for key, tie in moved.items() if key not in existing]
-    ties_to_upsert = ties_frame(kept_ties)
-    return orgs_to_upsert, ties_to_upsert, drop
-
-
-def _split_tags(value: Any) -> list[str]:
-    if _missing(value):
-        return []
-    return [t for t in str(value).split("|") if t]
-
-
-def _missing(value: Any) -> bool:
-    value = plain_value(value)
-    return value is None or value == ""
 
 
 def _text(value: Any) -> str:
@@ -504,10 +481,14 @@ def _text(value: Any) -> str:
 def evaluate(
     pairs: Iterable[tuple[Record, Record, int]], *, threshold: float = DEFAULT_THRESHOLD
 ) -> dict[str, float]:
-    """Precision, recall and counts of :func:`pair_score` on labelled pairs (1 = same)."""
+    """Precision, recall and counts of :func:`pair_score` on labelled pairs (1 = same),
+    website domains counted over the distinct records of the pairs."""
+    pairs = list(pairs)
+    distinct = {(r.name, r.city, r.website): r for a, b, _ in pairs for r in (a, b)}
+    domains = domain_counts(distinct.values())
     tp = fp = fn = tn = 0
     for a, b, label in pairs:
-        predicted = pair_score(a, b)[0] >= threshold
+        predicted = pair_score(a, b, domains=domains)[0] >= threshold
         tp += predicted and label == 1
         fp += predicted and label == 0
         fn += (not predicted) and label == 1
@@ -523,12 +504,25 @@ def evaluate(
 
 
 def labelled_pairs(table: pd.DataFrame) -> list[tuple[Record, Record, int]]:
-    """Labelled pairs from a table with ``name_a, city_a, website_a, name_b, ... label``."""
+    """Labelled pairs from a table with ``name_a, city_a, website_a, name_b, ... label``
+    (and ``registry_a``, ``registry_b``, NEQs or other registry numbers, when it has them)."""
     table = table.fillna("")
     return [
         (
-            Record("a", str(row["name_a"]), str(row["city_a"]), str(row["website_a"])),
-            Record("b", str(row["name_b"]), str(row["city_b"]), str(row["website_b"])),
+            Record(
+                "a",
+                str(row["name_a"]),
+                str(row["city_a"]),
+                str(row["website_a"]),
+                str(row.get("registry_a", "")),
+            ),
+            Record(
+                "b",
+                str(row["name_b"]),
+                str(row["city_b"]),
+                str(row["website_b"]),
+                str(row.get("registry_b", "")),
+            ),
             int(row["label"]),
         )
         for row in table.to_dict(orient="records")
@@ -539,9 +533,9 @@ __all__ = [
     "Record",
     "acronym",
     "candidate_pairs",
+    "domain_counts",
     "evaluate",
     "labelled_pairs",
-    "merge_plan",
     "normalize_name",
     "pair_score",
     "suggest_duplicates",

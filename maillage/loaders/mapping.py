@@ -16,6 +16,8 @@ Mapping file format (TOML, read with the standard library's ``tomllib``)::
     keep_other_columns = true    # other columns are kept as properties (default true)
     infer_region = true          # region from city or postal code when missing (default true)
     sheet = "Membres"            # XLSX only: the sheet to read (default: the first)
+    na = ["NA", "N/A", "-", "s.o."]   # cells meaning "no value" (this is the default list,
+                                 # with n.d., --, null, none); empty cells always are
 
     [columns]                    # contract column (or postal_code, address) = source header
     id = "NEQ"
@@ -25,8 +27,9 @@ Mapping file format (TOML, read with the standard library's ``tomllib``)::
     postal_code = "Code postal"
     address = "Adresse"
 
-    [constants]                  # used where the mapped cell is empty or the column unmapped
-    type = "enterprise"
+    [constants]                  # used where the mapped cell is empty or the column unmapped;
+    type = "enterprise"          # a file column of the same name is then not used for it
+                                 # (it stays a property), unless [columns] maps it
 
     [values.legal_form]          # source value (matched case- and accent-insensitively,
     "cooperative-de-solidarite" = "cooperative"   # or by the last segment of a URI) = value
@@ -73,10 +76,11 @@ from maillage.loaders.tables import (
     csv_records,
     unreadable,
 )
-from maillage.loaders.validate import Validated, validate
+from maillage.loaders.validate import MISSING_MARKERS, Validated, validate
 
-#: Mapped keys that are not contract columns but help: kept as properties, used for regions.
-HELPER_COLUMNS = ("postal_code", "address", "country_text")
+#: Mapped keys that are not contract columns but help: kept as properties (``neq`` and
+#: ``legal_name`` are the register's number and name), used for regions.
+HELPER_COLUMNS = ("postal_code", "address", "country_text", "neq", "legal_name")
 TRANSFORMS = ("year", "upper", "lower", "last_segment", "first")
 _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
 
@@ -114,6 +118,8 @@ class Mapping:
     keep_other_columns: bool = True
     infer_region: bool = True
     sheet: str | None = None
+    #: Cell texts meaning "no value" (compared case-insensitively).
+    missing: tuple[str, ...] = MISSING_MARKERS
 
     def __post_init__(self) -> None:
         allowed = set(ORGANIZATION_COLUMNS) | set(HELPER_COLUMNS)
@@ -145,7 +151,7 @@ class Mapping:
         """A mapping from the parsed TOML document (or the same shape built in code)."""
         known = {
             "columns", "constants", "values", "transforms", "member_of", "links",
-            "id_prefix", "auto_columns", "keep_other_columns", "infer_region", "sheet",
+            "id_prefix", "auto_columns", "keep_other_columns", "infer_region", "sheet", "na",
         }  # fmt: skip
         unknown = set(document) - known
         if unknown:
@@ -173,6 +179,7 @@ class Mapping:
             keep_other_columns=bool(document.get("keep_other_columns", True)),
             infer_region=bool(document.get("infer_region", True)),
             sheet=document.get("sheet"),
+            missing=tuple(str(m) for m in document.get("na", MISSING_MARKERS)),
         )
 
     @classmethod
@@ -198,10 +205,26 @@ def mapping_from_options(
     city_column: str | None = None,
     org_type: str | None = None,
     member_of: str | None = None,
+    columns: Iterable[str] = (),
+    constants: Iterable[str] = (),
+    missing: Sequence[str] | None = None,
 ) -> Mapping:
-    """A mapping from a file and/or command-line options (options win over the file)."""
+    """A mapping from a file and/or command-line options (options win over the file).
+
+    ``columns`` and ``constants`` are ``FIELD=TEXT`` pairs (``--column city=Ville``,
+    ``--constant country=FR``) for any organization column; ``missing`` replaces the
+    cell texts meaning "no value".
+
+    >>> chosen = mapping_from_options(columns=["website=Site"], constants=["type=réseau"])
+    >>> chosen.columns, chosen.constants
+    ({'website': 'Site'}, {'type': 'réseau'})
+    >>> mapping_from_options(columns=["web"])
+    Traceback (most recent call last):
+    maillage.loaders.mapping.MappingError: --column web: write FIELD=TEXT, e.g. city=Ville
+    """
     mapping = Mapping.from_file(mapping_file) if mapping_file else Mapping()
-    columns = dict(mapping.columns)
+    chosen_columns = dict(mapping.columns)
+    chosen_columns.update(_pairs(columns, "--column"))
     for key, header in (
         ("id", id_column),
         ("name", name_column),
@@ -210,13 +233,28 @@ def mapping_from_options(
         ("city", city_column),
     ):
         if header:
-            columns[key] = header
-    constants = dict(mapping.constants)
+            chosen_columns[key] = header
+    chosen_constants = dict(mapping.constants)
+    chosen_constants.update(_pairs(constants, "--constant"))
     if org_type:
-        constants["type"] = org_type
+        chosen_constants["type"] = org_type
     return replace(
-        mapping, columns=columns, constants=constants, member_of=member_of or mapping.member_of
+        mapping,
+        columns=chosen_columns,
+        constants=chosen_constants,
+        member_of=member_of or mapping.member_of,
+        missing=mapping.missing if missing is None else tuple(missing),
     )
+
+
+def _pairs(texts: Iterable[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for text in texts:
+        field_name, equals, value = text.partition("=")
+        if not equals or not field_name.strip():
+            raise MappingError(f"{option} {text}: write FIELD=TEXT, e.g. city=Ville")
+        pairs[field_name.strip()] = value.strip()
+    return pairs
 
 
 def read_mapped(path: Path, mapping: Mapping, *, label: str | None = None) -> list[RawTable]:
@@ -305,7 +343,11 @@ def check_mapped(
     """Read and validate one or more foreign files (one mapping for all) without writing;
     ties may point at the organizations ``known_ids`` finds (a store's)."""
     files = [paths] if isinstance(paths, Path) else list(paths)
-    return validate([t for path in files for t in read_mapped(path, mapping)], known_ids=known_ids)
+    return validate(
+        [t for path in files for t in read_mapped(path, mapping)],
+        known_ids=known_ids,
+        missing=mapping.missing,
+    )
 
 
 def unique_headers(headers: Sequence[str]) -> list[str]:
@@ -445,6 +487,9 @@ def _resolve_sources(
                 canonical in ORGANIZATION_COLUMNS
                 and canonical not in sources
                 and canonical not in mapping.columns
+                # An explicit constant beats a file column of the same name, which then
+                # stays a property (a member export's Type of legal-form slugs).
+                and canonical not in mapping.constants
                 and header not in taken
             ):
                 sources[str(canonical)] = header
@@ -453,8 +498,11 @@ def _resolve_sources(
 
 def _mapped_cells(row: dict[str, str], sources: dict[str, str], mapping: Mapping) -> dict[str, str]:
     cells: dict[str, str] = {}
+    missing = {m.strip().casefold() for m in mapping.missing}
     for key in {*sources, *mapping.constants, *mapping.values}:
         value = row.get(sources[key], "").strip() if key in sources else ""
+        if value.casefold() in missing:
+            value = ""
         if value and key in mapping.transforms:
             value = _transform(value, mapping.transforms[key])
         if not value:

@@ -24,6 +24,15 @@ Choices, and why:
   added with the name and address the merger row gives (tagged ``register_related``).
 * Column names follow the published files; the code values used as defaults (``APE``,
   ``COP``, ``ASS``; ``IM``, ``RO``, ``RX``) are overridable by the caller.
+* The register's name is the *legal* name: it is kept as ``legal_name`` (a property) and
+  shows as the name only when no other source names the organization; the NEQ is kept as
+  ``neq``, the organization's strong key across sources.
+
+A single CSV table with one row per enterprise (what a steward often receives) is read
+through the preset :data:`TABLE_PRESET`: each role (NEQ, name, legal form, status, address
+lines, city, postal code, activity, dates) is found under any of its listed headers (case
+and accents ignored); the NEQ is required, the rest optional. Rows that repeat one another
+exactly are counted once, with a notice.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TextIO
 
+from maillage.ground.vocabulary import fold
 from maillage.loaders.places import infer_region, place_key, postal_code
 from maillage.loaders.problems import Problem
 from maillage.loaders.tables import ORGANIZATIONS, TIES, RawRow, RawTable, unreadable
@@ -176,24 +186,109 @@ def read_register(folder: Path, register_filter: RegisterFilter | None = None) -
             files["fusions"], orgs, ties, related, chosen, labels
         )
     for org in orgs.values():
-        if not org.cells.get("name"):
-            org.cells["name"] = org.extras.get("other_names", "").split("|")[0]
+        if not org.extras.get("legal_name") and org.extras.get("other_names"):
+            org.extras["legal_name"] = org.extras["other_names"].split("|")[0]
     table = RawTable(str(entreprise), ORGANIZATIONS, rows=list(orgs.values()))
     read.tables = [table, related, ties] if related.rows else [table, ties]
     return read
 
 
+#: The single-table preset: each role of a register row and the headers that hold it
+#: (compared once folded: case, accents, spaces and punctuation set aside).
+TABLE_PRESET: Final = {
+    "NEQ": ("neq", "numero_d_entreprise_du_quebec", "numero_entreprise"),
+    "NOM_ASSUJ": ("nom_assuj", "nom", "nom_de_l_entreprise", "nom_entreprise", "raison_sociale",
+                  "denomination_sociale", "denomn_soc", "legal_name", "name"),
+    "COD_FORME_JURI": ("cod_forme_juri", "forme_juridique", "code_forme_juridique", "forme"),
+    "COD_STAT_IMMAT": ("cod_stat_immat", "statut", "statut_d_immatriculation", "status"),
+    "ADR_DOMCL_LIGN1_ADR": ("adr_domcl_lign1_adr", "adresse", "adresse_du_domicile", "address"),
+    "ADR_DOMCL_LIGN2_ADR": ("adr_domcl_lign2_adr", "adresse_2"),
+    "ADR_DOMCL_LIGN3_ADR": ("adr_domcl_lign3_adr", "municipalite", "ville", "city"),
+    "ADR_DOMCL_LIGN4_ADR": ("adr_domcl_lign4_adr", "code_postal", "postal_code"),
+    "DESC_ACT_ECON_ASSUJ": ("desc_act_econ_assuj", "secteur", "activite", "secteur_d_activite"),
+    "DAT_CONSTI": ("dat_consti", "date_de_constitution"),
+    "DAT_IMMAT": ("dat_immat", "date_d_immatriculation"),
+    "IND_FAIL": ("ind_fail", "faillite"),
+}  # fmt: skip
+#: Legal forms written out in words, as a preset table may give them (folded words).
+_FORM_WORDS: Final = (("coop", "COP"), ("sans_but_lucratif", "APE"), ("obnl", "APE"),
+                      ("osbl", "APE"), ("association", "ASS"))  # fmt: skip
+
+
+def read_register_table(path: Path, register_filter: RegisterFilter | None = None) -> RegisterRead:
+    """One CSV table of register rows (:data:`TABLE_PRESET`), streamed, as raw tables.
+
+    Rows keep the file's order, repeats included, so that validation can count identical
+    rows once and report conflicting ones.
+    """
+    chosen = register_filter or RegisterFilter()
+    with open_text(path) as text:
+        header = next(csv.reader(text, delimiter=_delimiter(path)), None) or []
+    folded = {fold(h.strip().lstrip("\ufeff")): h.strip().lstrip("\ufeff") for h in header}
+    roles = {
+        role: next((folded[name] for name in names if name in folded), None)
+        for role, names in TABLE_PRESET.items()
+    }
+    if roles["NEQ"] is None:
+        raise RegisterError(
+            f"{path}: no NEQ column: a register extract has one (headers: {', '.join(header)})"
+        )
+    rows: list[RawRow] = []
+    forms = set(chosen.legal_forms)
+    count = 0
+    for line, raw in stream_rows(path, (roles["NEQ"],)):
+        count += 1
+        row = {role: raw.get(h, "").strip() for role, h in roles.items() if h}
+        form = _form_code(row.get("COD_FORME_JURI", ""))
+        if roles["COD_FORME_JURI"] and form not in forms:
+            continue
+        status = row.get("COD_STAT_IMMAT", "")
+        if not chosen.include_struck_off and status in chosen.struck_off:
+            continue
+        lines = [row.get(f"ADR_DOMCL_LIGN{i}_ADR", "") for i in range(1, 5)]
+        city, postal = _city_and_postal(lines)
+        region = infer_region(city=city, postal=postal or "")
+        if chosen.regions and region not in chosen.regions:
+            continue
+        neq = row["NEQ"]
+        built = _organization(line, neq, row, form, status, city, postal, region, chosen, {})
+        if row.get("NOM_ASSUJ"):
+            built.extras["legal_name"] = row["NOM_ASSUJ"]
+        rows.append(built)
+    read = RegisterRead(tables=[RawTable(str(path), ORGANIZATIONS, rows=rows)], kept=len(rows))
+    read.rows_read[path.name] = count
+    return read
+
+
+def _form_code(text: str) -> str:
+    """A legal form code from a code or its words.
+
+    >>> _form_code("COP"), _form_code("Coopérative"), _form_code("OBNL")
+    ('COP', 'COP', 'APE')
+    """
+    if text.upper() in LEGAL_FORM_NAMES or len(text) <= 3:
+        return text.upper()
+    folded = fold(text)
+    return next((code for word, code in _FORM_WORDS if word in folded), text)
+
+
 def check_register(
-    folder: Path,
+    path: Path,
     register_filter: RegisterFilter | None = None,
     known_ids: Callable[[Iterable[str]], set[str]] | None = None,
 ) -> tuple[Validated, RegisterRead]:
-    """Read and validate an extract without writing.
+    """Read and validate an extract (a folder of the open data, or one CSV table) without
+    writing.
 
     The raw tables are released once validated (``read.tables`` comes back empty): with
     tens of thousands of organizations kept, holding both copies doubles the peak memory.
     """
-    read = read_register(folder, register_filter)
+    if path.is_file():
+        read = read_register_table(path, register_filter)
+    elif path.is_dir():
+        read = read_register(path, register_filter)
+    else:
+        raise RegisterError(f"{path}: no such folder or file")
     checked = validate(read.tables, known_ids=known_ids)
     read.tables = []
     return checked, read
@@ -311,8 +406,8 @@ def _add_names(path: Path, orgs: dict[str, RawRow]) -> int:
             "STAT_NOM", "V"
         ).strip().upper() in ("V", "")
         primary = row.get("TYP_NOM_ASSUJ", "N").strip().upper() in ("N", "")
-        if current and primary and not org.cells.get("name"):
-            org.cells["name"] = name
+        if current and primary and not org.extras.get("legal_name"):
+            org.extras["legal_name"] = name
         else:
             others = [n for n in org.extras.get("other_names", "").split("|") if n]
             if name not in others:
@@ -374,12 +469,12 @@ def _add_mergers(
                     RawRow(
                         line,
                         {k: v for k, v in {
-                            "id": outside, "name": name or f"Entreprise {outside}",
-                            "type": "enterprise", "city": _clean_city(city), "country": "CA",
+                            "id": outside, "type": "enterprise", "city": _clean_city(city),
+                            "country": "CA",
                             "region": infer_region(city=city, postal=postal or "") or "",
                             "tags": "register_related",
                         }.items() if v},
-                        {"neq": outside},
+                        {"neq": outside, "legal_name": name or f"Entreprise {outside}"},
                     )
                 )  # fmt: skip
         date = row.get("DAT_EFCTVT", "").strip()[:10]
@@ -420,6 +515,7 @@ __all__ = [
     "check_register",
     "find_files",
     "read_register",
+    "read_register_table",
     "stream_rows",
     "unreadable",
 ]

@@ -59,10 +59,14 @@ def read_tables(paths: Iterable[Path]) -> list[RawTable]:
 
 
 def check_workbook(
-    paths: Sequence[Path], known_ids: Callable[[Iterable[str]], set[str]] | None = None
+    paths: Sequence[Path],
+    known_ids: Callable[[Iterable[str]], set[str]] | None = None,
+    *,
+    missing: Iterable[str] | None = None,
 ) -> Validated:
-    """Read and validate without writing; ties may point at organizations ``known_ids`` finds."""
-    return validate(read_tables(paths), known_ids=known_ids)
+    """Read and validate without writing; ties may point at organizations ``known_ids`` finds.
+    Cells holding a ``missing`` marker are empty (``validate.MISSING_MARKERS`` by default)."""
+    return validate(read_tables(paths), known_ids=known_ids, missing=missing)
 
 
 def check_frames(

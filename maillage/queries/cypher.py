@@ -19,7 +19,6 @@ from maillage.ground.vocabulary import (
     ORGANIZATION_LABELS,
     TIE_COLUMNS,
     TIE_RELATIONSHIPS,
-    VISIBILITIES,
 )
 
 #: The label every organization carries (beside the label of its type).
@@ -56,50 +55,116 @@ WITH name, versions, edition WHERE name = 'Neo4j Kernel'
 RETURN name + ' ' + versions[0] + ' ' + edition AS version
 """
 
-GET_DATA_VERSION: Final = "MATCH (m:MaillageMeta {key: 'store'}) RETURN m.data_version AS version"
-#: Takes the store's lock (the meta node's write lock) until the transaction ends. Loads take it
-#: first; reads of several statements take it too, because a Neo4j reader can otherwise see a
-#: committing load half applied. Writes nothing that changes (the key is set to itself).
-LOCK_STORE: Final = (
-    "MERGE (m:MaillageMeta {key: 'store'}) SET m.key = m.key RETURN m.data_version AS version"
+#: Takes the store's lock (the meta node's write lock) until the transaction ends. Writes
+#: take it first; reads of several statements take it too, because a Neo4j reader can
+#: otherwise see a committing write half applied. Writes nothing that changes (the key is
+#: set to itself).
+LOCK_STORE: Final = "MERGE (m:MaillageMeta {key: 'store'}) SET m.key = m.key"
+GET_META: Final = """
+MATCH (m:MaillageMeta {key: 'store'})
+RETURN m.rows AS rows, m.metrics AS metrics, m.last_at AS last_at, m.data_version AS legacy
+"""
+#: Parameters ``rows`` (text: it may exceed a signed 64-bit integer), ``metrics``, ``last_at``.
+SET_META: Final = """
+MERGE (m:MaillageMeta {key: 'store'})
+SET m.rows = $rows, m.metrics = $metrics, m.last_at = $last_at
+REMOVE m.data_version
+"""
+
+# The ledger's own nodes: crosswalk keys, sources, decisions, each with a unique ``id``.
+CREATE_KEY_CONSTRAINT: Final = (
+    "CREATE CONSTRAINT maillage_key_id IF NOT EXISTS FOR (k:MaillageKey) REQUIRE k.id IS UNIQUE"
 )
-SET_DATA_VERSION: Final = (
-    "MERGE (m:MaillageMeta {key: 'store'}) SET m.data_version = $version RETURN m.data_version"
+CREATE_KEY_ORGANIZATION_INDEX: Final = (
+    "CREATE INDEX maillage_key_organization IF NOT EXISTS FOR (k:MaillageKey) ON (k.organization)"
+)
+CREATE_SOURCE_CONSTRAINT: Final = (
+    "CREATE CONSTRAINT maillage_source_name IF NOT EXISTS "
+    "FOR (s:MaillageSource) REQUIRE s.name IS UNIQUE"
+)
+CREATE_DECISION_CONSTRAINT: Final = (
+    "CREATE CONSTRAINT maillage_decision_id IF NOT EXISTS "
+    "FOR (d:MaillageDecision) REQUIRE d.id IS UNIQUE"
 )
 
-#: Parameter ``ids``: organizations to delete with all their relationships.
+#: A crosswalk key's ``id``: its space and key joined by this character.
+KEY_JOIN: Final = "\u001f"
+#: Parameter ``ids``: the keys asked for; returns those found.
+SELECT_KEYS: Final = """
+UNWIND $ids AS id
+MATCH (k:MaillageKey {id: id})
+RETURN k.space AS space, k.key AS key, k.organization AS organization
+"""
+#: Parameters ``ids`` (organizations) and ``spaces``.
+SELECT_KEYS_TO: Final = """
+MATCH (k:MaillageKey)
+WHERE k.organization IN $ids OR k.space IN $spaces
+RETURN k.space AS space, k.key AS key, k.organization AS organization
+"""
+#: Parameter ``rows``: maps ``{id, space, key, organization}``.
+SET_KEYS: Final = """
+UNWIND $rows AS row
+MERGE (k:MaillageKey {id: row.id})
+SET k.space = row.space, k.key = row.key, k.organization = row.organization
+"""
+DELETE_KEYS: Final = """
+UNWIND $ids AS id
+MATCH (k:MaillageKey {id: id})
+DELETE k
+"""
+SELECT_SOURCES: Final = """
+MATCH (s:MaillageSource)
+RETURN s.name AS name, s.priority AS priority, s.first_loaded AS first_loaded,
+       s.last_loaded AS last_loaded, s.files AS files
+ORDER BY name
+"""
+#: Parameter ``rows``: maps ``{name, priority, first_loaded, last_loaded, files}``.
+SET_SOURCES: Final = """
+UNWIND $rows AS row
+MERGE (s:MaillageSource {name: row.name})
+SET s += row
+"""
+DELETE_SOURCES: Final = """
+UNWIND $names AS name
+MATCH (s:MaillageSource {name: name})
+DELETE s
+"""
+SELECT_DECISIONS: Final = """
+MATCH (d:MaillageDecision)
+RETURN d.kind AS kind, d.left AS left, d.right AS right, d.at AS at
+ORDER BY at, kind, left, right
+"""
+#: Parameter ``rows``: maps ``{id, kind, left, right, at}``.
+ADD_DECISIONS: Final = """
+UNWIND $rows AS row
+MERGE (d:MaillageDecision {id: row.id})
+SET d += row
+"""
+
+#: Parameter ``ids``: organizations to delete. They have no tie left (the change removed
+#: them first): a plain DELETE refuses the write otherwise, rather than drop ties unseen.
 DELETE_ORGANIZATIONS: Final = """
 UNWIND $ids AS id
 MATCH (o:Organization {id: id})
-DETACH DELETE o
+DELETE o
 """
 
-
-#: The properties a load writes on an organization, in the order of a row's values after
-#: its ``id``: rows travel as lists, not maps (the driver packs half as many values).
-#: ``properties_json`` is null (not written) when there are no extra columns.
+#: The properties a write sets on an organization beside its ``id`` (``properties_json``
+#: holds the extra columns as JSON text, null when there are none); ``ledger_records`` and
+#: ``ledger_digest`` are the ledger's.
 ORGANIZATION_PROPERTIES: Final = (
     *(c for c in ORGANIZATION_COLUMNS if c != "id"),
     "properties_json",
+    "ledger_records",
+    "ledger_digest",
 )
-#: The properties a load writes on a tie, in the order of a row's values after
-#: ``source``, ``target`` and ``since_key`` (``since``, or '' when it has none: part of the
-#: tie's identity, matched but not stored, ``since`` says the same).
+#: The properties a write sets on a tie (``since`` is also part of its identity).
 TIE_PROPERTIES: Final = (
     *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
     "properties_json",
+    "ledger_records",
+    "ledger_digest",
 )
-
-
-def _row_map(columns: tuple[str, ...], first: int) -> str:
-    """A Cypher map literal of ``row[first]``, ``row[first + 1]``... named by ``columns``."""
-    return (
-        "{" + ", ".join(f"{_identifier(c)}: row[{first + i}]" for i, c in enumerate(columns)) + "}"
-    )
-
-
-_ORGANIZATION_MAP: Final = _row_map(ORGANIZATION_PROPERTIES, 1)
-_TIE_MAP: Final = _row_map(TIE_PROPERTIES, 3)
 
 #: True when ``{e}`` (a node or relationship) differs from the map ``p`` in a value.
 _CHANGED: Final = """
@@ -115,108 +180,97 @@ any(k IN keys(p) WHERE coalesce({e}[k] <> p[k], ({e}[k] IS NULL) <> (p[k] IS NUL
 
 def _create_organizations(label: str) -> LiteralString:
     # Organizations the transaction has just seen missing: a plain CREATE (the unique
-    # constraint on Organization.id still guards against a duplicate), returning the
-    # internal ids of the new nodes, so that the ties reach them without an index seek.
-    # The two collects see the rows in the same order.
+    # constraint on Organization.id still guards against a duplicate).
     return f"""
 UNWIND $rows AS row
-CREATE (o:Organization:{label} {{id: row[0], {_ORGANIZATION_MAP[1:]})
-RETURN collect(row[0]) AS ids, collect(id(o)) AS nodes
+CREATE (o:Organization:{label} {{id: row.id}})
+SET o += row.values
 """
 
 
 def _update_organizations(label: str) -> LiteralString:
     others = ":".join(other for other in _TYPE_LABELS.values() if other != label)
-    # Only rows that change something are written: a transaction's memory grows with what
-    # it writes, and loading the same file again must stay cheap at Québec scale.
-    # Changing an organization's type swaps its type label; `+=` with null values removes
-    # the properties a re-load leaves empty, and keeps the metrics written since.
+    # Changing an organization's type swaps its type label; ``+=`` with null values removes
+    # the properties the resolved row no longer has, and keeps the metrics written since.
     return f"""
 UNWIND $rows AS row
-MATCH (o:Organization {{id: row[0]}}) USING INDEX SEEK o:Organization(id)
-WITH o, {_ORGANIZATION_MAP} AS p
-WHERE NOT o:{label} OR {_CHANGED.format(e="o")}
+MATCH (o:Organization {{id: row.id}}) USING INDEX SEEK o:Organization(id)
 REMOVE o:{others}
-SET o:{label}, o += p
-RETURN count(*) AS written
+SET o:{label}, o += row.values
 """
 
 
-# Ties name their ends by the nodes' internal ``id()`` (from ``NODES_BY_ID`` or the
-# creating statement, in the same transaction, which holds the store's lock): a
-# NodeByIdSeek costs less than a seek in the id index, which must also consult the
-# transaction's own index changes. ``elementId()`` strings (some 45 characters, twice per
-# tie) cost 0.15 s more per Québec-scale load to pack, send and parse. Neo4j deprecates
-# ``id()`` with no replacement for such uses, and keeps it in Cypher 25.
 _TIE_ENDS: Final = """
-MATCH (s:Organization) WHERE id(s) = row[0]
-MATCH (t:Organization) WHERE id(t) = row[1]
+MATCH (s:Organization {id: row.source}) USING INDEX SEEK s:Organization(id)
+MATCH (t:Organization {id: row.target}) USING INDEX SEEK t:Organization(id)
 """.strip()
 
 
 def _upsert_ties(relationship: str) -> LiteralString:
-    # A tie is (source, target, type, since): row[2] is since, or '' when it is missing, so
-    # two ties without a date compare equal, as in the embedded store. (Ties loaded before
-    # November 2026 also hold it as a ``since_key`` property.) No MERGE: it locks
-    # and re-reads both ends for every row. The existing tie is found by expanding between
-    # the two ends (Neo4j walks the end with fewer relationships, so hubs cost nothing),
-    # then created when missing, or written only when a value changed. The caller sends
-    # each identity once per load, so two rows never create the same tie.
+    # A tie is (source, target, type, since): ``row.since_key`` is since, or '' when it is
+    # missing, so two ties without a date compare equal, as in the embedded store. The
+    # existing tie is found by expanding between the two ends (Neo4j walks the end with
+    # fewer relationships, so hubs cost nothing), then created when missing, or set.
     return f"""
 UNWIND $rows AS row
 {_TIE_ENDS}
-OPTIONAL MATCH (s)-[r:{relationship}]->(t) WHERE coalesce(r.since, '') = row[2]
-WITH s, t, r, {_TIE_MAP} AS p
-CALL (s, t, r, p) {{
+OPTIONAL MATCH (s)-[r:{relationship}]->(t) WHERE coalesce(r.since, '') = row.since_key
+WITH s, t, r, row
+CALL (s, t, r, row) {{
     WITH * WHERE r IS NULL
     CREATE (s)-[n:{relationship}]->(t)
-    SET n = p
+    SET n = row.values
 }}
-CALL (r, p) {{
-    WITH * WHERE r IS NOT NULL AND {_CHANGED.format(e="r")}
-    SET r += p
+CALL (r, row) {{
+    WITH * WHERE r IS NOT NULL
+    SET r += row.values
 }}
 RETURN count(*) AS written
 """
 
 
 def _create_ties(relationship: str) -> LiteralString:
-    # Ties with an end this load creates cannot exist yet: no lookup, no Eager.
+    # Ties with an end this write creates cannot exist yet: no lookup.
     return f"""
 UNWIND $rows AS row
 {_TIE_ENDS}
-CREATE (s)-[r:{relationship} {_TIE_MAP}]->(t)
+CREATE (s)-[r:{relationship}]->(t)
+SET r = row.values
 RETURN count(*) AS written
 """
 
 
-#: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
-#: organizations not in the store yet; returns ``ids`` and their ``nodes`` (internal ids).
+def _delete_ties(relationship: str) -> LiteralString:
+    return f"""
+UNWIND $rows AS row
+{_TIE_ENDS}
+MATCH (s)-[r:{relationship}]->(t) WHERE coalesce(r.since, '') = row.since_key
+DELETE r
+"""
+
+
+#: Per organization type; parameter ``rows``: maps ``{id, values}`` of organizations not
+#: in the store yet (``values``: :data:`ORGANIZATION_PROPERTIES`).
 CREATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
     org_type: _create_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
-#: Per organization type; parameter ``rows``: ``[id, *ORGANIZATION_PROPERTIES]`` lists of
-#: organizations already in the store.
+#: Per organization type; parameter ``rows`` as above, of organizations in the store.
 UPDATE_ORGANIZATIONS: Final[Mapping[str, LiteralString]] = {
     org_type: _update_organizations(label) for org_type, label in _TYPE_LABELS.items()
 }
-#: Per tie type; parameter ``rows``: ``[source, target, since_key, *TIE_PROPERTIES]`` lists,
-#: the ends as internal ids. Returns ``written``: rows whose two ends were found.
+#: Per tie type; parameter ``rows``: maps ``{source, target, since_key, values}``
+#: (``values``: :data:`TIE_PROPERTIES`). Returns ``written``: rows whose ends were found.
 UPSERT_TIES: Final[Mapping[str, LiteralString]] = {
     tie_type: _upsert_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
 }
-#: Per tie type, for ties with an end created by the same load; rows as ``UPSERT_TIES``.
+#: Per tie type, for ties with an end created by the same write; rows as ``UPSERT_TIES``.
 CREATE_TIES: Final[Mapping[str, LiteralString]] = {
     tie_type: _create_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
 }
-
-#: Parameter ``ids``: which of them are missing (to name the culprits of a refused load).
-MISSING_IDS: Final = """
-UNWIND $ids AS id
-OPTIONAL MATCH (o:Organization {id: id})
-WITH id, o WHERE o IS NULL
-RETURN DISTINCT id
-"""
+#: Per tie type; parameter ``rows``: maps ``{source, target, since_key}``.
+DELETE_TIES: Final[Mapping[str, LiteralString]] = {
+    tie_type: _delete_ties(rel) for tie_type, rel in _RELATIONSHIPS.items()
+}
 
 EXISTING_IDS: Final = """
 UNWIND $ids AS id
@@ -224,12 +278,68 @@ MATCH (o:Organization {id: id}) USING INDEX SEEK o:Organization(id)
 RETURN DISTINCT o.id AS id
 """
 
-#: Parameter ``ids``: those in the store as ``ids`` and their ``nodes`` (internal ids,
-#: valid in this transaction), in one record.
-NODES_BY_ID: Final = """
+#: The ledger's view of organizations: records and digest, by id (parameter ``ids``).
+LEDGER_ORGANIZATIONS: Final = """
 UNWIND $ids AS id
 MATCH (o:Organization {id: id}) USING INDEX SEEK o:Organization(id)
-RETURN collect(id) AS ids, collect(id(o)) AS nodes
+RETURN o.id AS id, o.ledger_records AS records, o.ledger_digest AS digest
+"""
+#: The ledger's view of ties: every property, by identity (parameter ``rows``: maps
+#: ``{source, target, type, since_key}``; the type as a relationship type).
+LEDGER_TIES: Final[LiteralString] = f"""
+UNWIND $rows AS row
+{_TIE_ENDS}
+MATCH (s)-[r:{_ANY_TIE}]->(t)
+WHERE type(r) = row.type AND coalesce(r.since, '') = row.since_key
+RETURN s.id AS source, t.id AS target, type(r) AS relationship, r.since AS since,
+       r.ledger_records AS records, r.ledger_digest AS digest
+"""
+#: Every tie touching the organizations ``ids``, or every tie when ``ids`` is null.
+LEDGER_TIES_OF: Final[LiteralString] = f"""
+MATCH (s:Organization)-[r:{_ANY_TIE}]->(t:Organization)
+WHERE $ids IS NULL OR s.id IN $ids OR t.id IN $ids
+RETURN s.id AS source, t.id AS target, type(r) AS relationship, r.since AS since,
+       r.ledger_records AS records, r.ledger_digest AS digest
+"""
+#: Organizations and ties whose records hold ``needle`` (the start of a source's record).
+HOLDING_ORGANIZATIONS: Final = """
+MATCH (o:Organization) WHERE o.ledger_records CONTAINS $needle
+RETURN o.id AS id
+"""
+HOLDING_TIES: Final[LiteralString] = f"""
+MATCH (s:Organization)-[r:{_ANY_TIE}]->(t:Organization)
+WHERE r.ledger_records CONTAINS $needle
+RETURN s.id AS source, t.id AS target, type(r) AS relationship, coalesce(r.since, '') AS since
+"""
+#: Encoded records of the organizations ``ids`` (null: all).
+SELECT_RECORDS: Final = """
+MATCH (o:Organization) WHERE $ids IS NULL OR o.id IN $ids
+RETURN o.id AS id, o.ledger_records AS records
+ORDER BY id
+"""
+#: Organizations a store made before the ledger left without records.
+UNMIGRATED: Final = "MATCH (o:Organization) WHERE o.ledger_digest IS NULL RETURN count(*) AS n"
+#: Parameter ``rows``: maps ``{id, records, digest}``.
+SET_ORGANIZATION_LEDGER: Final = """
+UNWIND $rows AS row
+MATCH (o:Organization {id: row.id}) USING INDEX SEEK o:Organization(id)
+SET o.ledger_records = row.records, o.ledger_digest = row.digest
+"""
+#: Parameter ``rows``: maps ``{source, target, type, since_key, records, digest}``.
+SET_TIE_LEDGER: Final[LiteralString] = f"""
+UNWIND $rows AS row
+{_TIE_ENDS}
+MATCH (s)-[r:{_ANY_TIE}]->(t)
+WHERE type(r) = row.type AND coalesce(r.since, '') = row.since_key
+SET r.ledger_records = row.records, r.ledger_digest = row.digest
+"""
+ALL_DIGESTS: Final[LiteralString] = f"""
+CALL () {{ MATCH (o:Organization) RETURN sum(o.ledger_digest % 4294967296) AS low,
+                                          sum(o.ledger_digest / 4294967296) AS high }}
+CALL () {{ MATCH (:Organization)-[r:{_ANY_TIE}]->(:Organization)
+           RETURN sum(r.ledger_digest % 4294967296) AS tie_low,
+                  sum(r.ledger_digest / 4294967296) AS tie_high }}
+RETURN low + tie_low AS low, high + tie_high AS high
 """
 
 COUNT_ORGANIZATIONS_BY_TYPE: Final = """
@@ -244,14 +354,12 @@ RETURN type(r) AS relationship, count(*) AS n
 ORDER BY relationship
 """
 
-# The filters of a graph query. Parameters: levels (visibilities the audience sees), types
-# and regions (lists or null), relationships (the tie types asked, as relationship types),
+# The filters of a graph query. Parameters: levels (visibilities the audience sees),
+# relationships (the tie types asked, as relationship types),
 # as_of (ISO date or null: ISO dates compare as text). ``{p}`` holds the tie's properties:
 # the relationship itself, or the map ``properties(r)`` when all of them are read anyway.
 _ORGANIZATION_SEEN: Final = """
     {o}.visibility IN $levels
-    AND ($types IS NULL OR {o}.type IN $types)
-    AND ($regions IS NULL OR {o}.region IN $regions)
 """.strip()
 _TIE_SEEN: Final = """
     type(r) IN $relationships
@@ -262,13 +370,10 @@ _TIE_SEEN: Final = """
 )
 
 #: The values of one organization a read returns, in order (``properties`` is the JSON
-#: text of the extra columns, ``node`` the node's internal id, ``visibility`` a code: its
-#: place in ``VISIBILITIES``).
-ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties", "node")
-#: The values of one tie a read returns, in order (``type`` is a code: the place of the
-#: relationship's tie type in ``READ_TIE_TYPES``; ``visibility`` as for organizations).
-#: ``source`` and ``target`` are the internal ids of its ends, as in the organizations'
-#: ``node``: reading each end's ``id`` property cost a tenth of an ego read.
+#: text of the extra columns).
+ORGANIZATION_READ: Final = (*ORGANIZATION_COLUMNS, "properties")
+#: The values of one tie a read returns, in order: its ends as the store's own ids, its
+#: relationship type, its values.
 TIE_READ: Final = (
     "source",
     "target",
@@ -276,34 +381,11 @@ TIE_READ: Final = (
     *(c for c in TIE_COLUMNS if c not in ("source", "target", "type")),
     "properties",
 )
-#: Tie types in the order of their codes in a read (and of ``ties_frame``).
-READ_TIE_TYPES: Final = tuple(sorted(_RELATIONSHIPS))
 
-
-#: Parameters of every read: the codes a read sends for the words of a vocabulary, one
-#: small integer each instead of a string to pack, send and unpack (two per tie, one per
-#: organization). A map looked up by the word (a ``CASE`` evaluated ``type(r)`` once per
-#: branch, a store access each time).
-READ_CODES: Final = {
-    "visibility_codes": {word: code for code, word in enumerate(VISIBILITIES)},
-    "tie_codes": {_RELATIONSHIPS[t]: code for code, t in enumerate(READ_TIE_TYPES)},
-}
-
-# A read joins its ties to its organizations by the nodes' internal ``id()``, as loads do,
-# within the one statement that returns both: ``elementId()`` strings, sent for every
-# organization and twice for every tie, cost an ego read around a hub a fifth of its time.
-# Every visibility a read returns is a word of ``VISIBILITIES`` (the query keeps only
-# those its audience sees), every ``kind`` a relationship type of the vocabulary.
-_ORGANIZATION_EXPRESSIONS: Final = {
-    "node": "id(o)",
-    "visibility": "$visibility_codes[p.visibility]",
-}
-_TIE_EXPRESSIONS: Final = {
-    "source": "id(s)",
-    "target": "id(t)",
-    "type": "$tie_codes[kind]",
-    "visibility": "$visibility_codes[p.visibility]",
-}
+# A read names a tie's ends by the organizations' own ids (``s.id``), not by ``id()``,
+# which Neo4j deprecates, nor ``elementId()``, 40-odd characters a piece.
+_ORGANIZATION_EXPRESSIONS: Final[Mapping[str, str]] = {}
+_TIE_EXPRESSIONS: Final = {"source": "s.id", "target": "t.id", "type": "kind"}
 
 
 def _read_list(columns: tuple[str, ...], expressions: Mapping[str, str]) -> str:

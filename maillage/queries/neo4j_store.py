@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final, LiteralString, TypeVar
 
 import neo4j
@@ -12,6 +14,18 @@ import numpy as np
 import pandas as pd
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from maillage.ground.ledger import (
+    MERGED,
+    SOURCE_ROW,
+    Change,
+    Decision,
+    Meta,
+    Source,
+    organization_rows,
+    records_of_rows,
+    tie_records_of_rows,
+    tie_rows,
+)
 from maillage.ground.tables import (
     Progress,
     organizations_frame,
@@ -22,7 +36,13 @@ from maillage.ground.tables import (
 )
 from maillage.ground.vocabulary import VISIBILITIES
 from maillage.queries import cypher, frames
-from maillage.queries.store import GraphQuery, LoadResult, StoreError, StoreInfo
+from maillage.queries.store import (
+    GraphQuery,
+    Planner,
+    StoreError,
+    StoreInfo,
+    TieIdentity,
+)
 
 #: Rows per UNWIND statement; every batch of a load runs in one transaction.
 _BATCH = 10_000
@@ -87,117 +107,15 @@ class Neo4jStore:
             database=env.get("NEO4J_DATABASE") or None,
         )
 
-    def load(
-        self,
-        orgs: pd.DataFrame,
-        ties: pd.DataFrame,
-        *,
-        progress: Progress | None = None,
-        remove_ids: Iterable[str] = (),
-    ) -> LoadResult:
-        orgs = organizations_frame(orgs)
-        ties = ties_frame(ties)
-        removed = [str(i) for i in remove_ids]
-        unknown = sorted(set(ties["type"]) - set(cypher.UPSERT_TIES))
-        if unknown:
-            raise StoreError(f"load refused, nothing written: unknown tie type {unknown[0]!r}")
-        unknown = sorted(set(orgs["type"].dropna()) - set(cypher.CREATE_ORGANIZATIONS))
-        if unknown or orgs["type"].isna().any():
-            kind = repr(unknown[0]) if unknown else "(missing)"
-            raise StoreError(f"load refused, nothing written: unknown organization type {kind}")
-        # One row per identity, the last one given winning (as in the embedded store):
-        # the tie statement creates what it does not find, so a twin would be created twice.
-        org_rows = _organization_rows(orgs.drop_duplicates("id", keep="last"))
-        keys = ties.assign(_since=ties["since"].fillna(""))
-        unique_ties = ties[~keys.duplicated(["source", "target", "type", "_since"], keep="last")]
-        # Every end a tie names must be an organization after the load: checked below,
-        # against the store, before anything is written.
-        ends = set(ties["source"]) | set(ties["target"])
-        total = len(orgs) + len(ties)
-        version = uuid.uuid4().hex
-
-        def write(tx: _Tx) -> None:
+    def write(self, plan: Planner, *, progress: Progress | None = None) -> Meta:
+        def work(tx: _Tx) -> Meta:
             tx.run(cypher.LOCK_STORE).consume()  # readers wait: they see before or after
-            done = 0
+            change = plan(_Reader(tx))
+            if change is not None:
+                _apply(tx, change, progress)
+            return _meta(tx)
 
-            def advance(rows: int) -> None:
-                nonlocal done
-                done += rows
-                if progress:
-                    progress(done, total)
-
-            if removed:
-                tx.run(cypher.DELETE_ORGANIZATIONS, ids=removed).consume()
-            # Which organizations exist decides, in this transaction, between a plain CREATE
-            # and an update that writes only what changed; a tie with an end created here
-            # is new too. Ties reach their ends by internal id: ``nodes`` maps every
-            # organization id the load touches to its node.
-            ids = {row[0] for _, rows in org_rows for row in rows}
-            nodes: dict[str, int] = {}
-            if ids or ends:
-                found = tx.run(cypher.NODES_BY_ID, ids=sorted(ids | ends)).single(strict=True)
-                nodes.update(zip(found["ids"], found["nodes"], strict=True))
-            present = set(nodes)
-            unknown = sorted(ends - present - ids)
-            if unknown:
-                raise _unknown_ends(unknown)
-
-            def counted(rows: int) -> Callable[[neo4j.Record], None]:
-                return lambda _: advance(rows)
-
-            def created_nodes(rows: int) -> Callable[[neo4j.Record], None]:
-                def settle(record: neo4j.Record) -> None:
-                    nodes.update(zip(record["ids"], record["nodes"], strict=True))
-                    advance(rows)
-
-                return settle
-
-            statements = _Pipeline(tx)
-            batches = []
-            for org_type, rows in org_rows:
-                new = [row for row in rows if row[0] not in present]
-                old = [row for row in rows if row[0] in present]
-                batches += [
-                    (cypher.CREATE_ORGANIZATIONS[org_type], b, created_nodes) for b in _batches(new)
-                ]
-                batches += [
-                    (cypher.UPDATE_ORGANIZATIONS[org_type], b, counted) for b in _batches(old)
-                ]
-            # The largest batch last: the tie rows are built while the server writes it.
-            for statement, batch, settle in sorted(batches, key=lambda b: len(b[1])):
-                statements.send(statement, batch, settle(len(batch)))
-            tie_rows = _tie_rows(unique_ties)
-            statements.finish()  # the ties need the internal ids of the new organizations
-            created = ids - present
-
-            def checked(batch: list[list[Any]]) -> Callable[[neo4j.Record], None]:
-                def settle(record: neo4j.Record) -> None:
-                    if record["written"] < len(batch):
-                        # An end vanished since it was looked up (a writer outside
-                        # Maillage): refuse the whole load.
-                        wanted = sorted({r[0] for r in batch} | {r[1] for r in batch})
-                        gone = [r["id"] for r in tx.run(cypher.MISSING_IDS, ids=wanted)]
-                        raise _unknown_ends(sorted(gone))
-                    advance(len(batch))
-
-                return settle
-
-            for tie_type, rows in tie_rows:
-                fresh = [row for row in rows if row[0] in created or row[1] in created]
-                known = [row for row in rows if row[0] not in created and row[1] not in created]
-                for statement, part in (
-                    (cypher.CREATE_TIES[tie_type], fresh),
-                    (cypher.UPSERT_TIES[tie_type], known),
-                ):
-                    for batch in _batches(part):
-                        # Ends as internal ids, converted while the batch before runs.
-                        reaching = [[nodes[row[0]], nodes[row[1]], *row[2:]] for row in batch]
-                        statements.send(statement, reaching, checked(batch))
-            statements.finish()
-            tx.run(cypher.SET_DATA_VERSION, version=version).consume()
-
-        self._execute(write)
-        return LoadResult(organizations=len(orgs), ties=len(ties), data_version=version)
+        return self._execute(work)
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         wanted = [str(i) for i in ids]
@@ -207,6 +125,19 @@ class Neo4jStore:
             self._read(lambda tx: [r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=wanted)])
         )
 
+    def known_ids(self, ids: Iterable[str], *, source: str | None = None) -> set[str]:
+        wanted = {str(i) for i in ids}
+        if not wanted:
+            return set()
+
+        def read(tx: _Tx) -> set[str]:
+            found = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=sorted(wanted))}
+            spaces = [MERGED] + ([SOURCE_ROW + source] if source else [])
+            keys = _Reader(tx).keys((s, i) for s in spaces for i in wanted - found)
+            return found | {key for _, key in keys}
+
+        return self._read(read)
+
     def info(self) -> StoreInfo:
         def read(tx: _Tx) -> tuple[dict[str, int], dict[str, int], str]:
             orgs = {r["type"]: r["n"] for r in tx.run(cypher.COUNT_ORGANIZATIONS_BY_TYPE)}
@@ -214,7 +145,7 @@ class Neo4jStore:
                 cypher.TIE_TYPE_OF[r["relationship"]]: r["n"]
                 for r in tx.run(cypher.COUNT_TIES_BY_RELATIONSHIP)
             }
-            return orgs, ties, _version(tx)
+            return orgs, ties, _meta(tx).data_version
 
         orgs, ties, version = self._consistent(read)
         return StoreInfo(
@@ -226,7 +157,29 @@ class Neo4jStore:
         )
 
     def data_version(self) -> str:
-        return self._read(_version)
+        return self._read(_meta).data_version
+
+    def read_records(self, ids: Iterable[str] | None = None) -> pd.DataFrame:
+        wanted = None if ids is None else [str(i) for i in ids]
+        rows = self._read(
+            lambda tx: [(r["id"], r["records"]) for r in tx.run(cypher.SELECT_RECORDS, ids=wanted)]
+        )
+        return pd.DataFrame(rows, columns=["id", "records"])
+
+    def read_tie_records(self, ids: Iterable[str] | None) -> pd.DataFrame:
+        wanted = None if ids is None else [str(i) for i in ids]
+        return self._read(lambda tx: _tie_frame(tx.run(cypher.LEDGER_TIES_OF, ids=wanted)))
+
+    def sources(self) -> list[Source]:
+        return self._read(_sources)
+
+    def decisions(self) -> list[Decision]:
+        return self._read(
+            lambda tx: [
+                Decision(r["kind"], r["left"], r["right"], r["at"])
+                for r in tx.run(cypher.SELECT_DECISIONS)
+            ]
+        )
 
     def read_graph(self, query: GraphQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
         relationships = [
@@ -235,10 +188,7 @@ class Neo4jStore:
             if t in cypher.RELATIONSHIP_OF
         ]
         parameters: dict[str, Any] = {
-            **cypher.READ_CODES,
             "levels": list(query.levels),
-            "types": None if query.organization_types is None else list(query.organization_types),
-            "regions": None if query.regions is None else list(query.regions),
             "relationships": relationships,
             "as_of": query.as_of_text,
         }
@@ -254,8 +204,7 @@ class Neo4jStore:
             return record["organizations"], record["ties"]
 
         organizations, ties = self._consistent(read)
-        nodes, ids = organizations[-1], organizations[0]
-        return _organizations_read(organizations), _ties_read(ties, nodes, ids)
+        return _organizations_read(organizations), _ties_read(ties, organizations[0])
 
     def write_metrics(self, metrics: pd.DataFrame) -> int:
         """Store each metric column as organization property ``maillage_<column>``.
@@ -276,7 +225,8 @@ class Neo4jStore:
             tx.run(cypher.LOCK_STORE).consume()
             for batch in _batches(iter(rows)):
                 tx.run(cypher.WRITE_METRICS, rows=batch).consume()
-            tx.run(cypher.SET_DATA_VERSION, version=version).consume()
+            meta = _meta(tx)
+            _set_meta(tx, replace(meta, metrics=version[:12]))
 
         self._execute(write)
         return len(rows)
@@ -308,8 +258,13 @@ class Neo4jStore:
         for statement in (
             cypher.CREATE_ORGANIZATION_ID_CONSTRAINT,
             cypher.CREATE_META_KEY_CONSTRAINT,
+            cypher.CREATE_KEY_CONSTRAINT,
+            cypher.CREATE_KEY_ORGANIZATION_INDEX,
+            cypher.CREATE_SOURCE_CONSTRAINT,
+            cypher.CREATE_DECISION_CONSTRAINT,
         ):
             self._execute(create(statement))
+        self._execute(_migrate)
 
     def __enter__(self) -> Neo4jStore:
         return self
@@ -415,30 +370,274 @@ class _Pipeline:
         settle(result.single(strict=True))
 
 
-def _unknown_ends(ids: list[str]) -> StoreError:
-    shown = ", ".join(repr(i) for i in ids[:5])
-    return StoreError(f"load refused, nothing written: ties name unknown organizations {shown}")
+def _apply(tx: _Tx, change: Change, progress: Progress | None) -> None:
+    """Write ``change`` in the transaction ``tx`` (which holds the store's lock)."""
+    orgs = change.organizations if change.organizations is not None else pd.DataFrame()
+    ties = change.ties if change.ties is not None else pd.DataFrame()
+    unknown = sorted(set(ties["type"]) - set(cypher.UPSERT_TIES)) if len(ties) else []
+    if unknown:
+        raise StoreError(f"write refused, nothing written: unknown tie type {unknown[0]!r}")
+    kinds = set(orgs["type"]) if len(orgs) else set()
+    if kinds - set(cypher.CREATE_ORGANIZATIONS) or (len(orgs) and orgs["type"].isna().any()):
+        raise StoreError("write refused, nothing written: unknown organization type")
+    total, done = len(orgs) + len(ties), 0
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress:
+            progress(done, total)
+
+    for tie_type, identities in _grouped(change.removed_ties, 2):
+        for gone in _batches(identities):
+            keys = [{"source": r[0], "target": r[1], "since_key": r[3]} for r in gone]
+            tx.run(cypher.DELETE_TIES[tie_type], rows=keys).consume()
+    for ids_gone in _batches(change.removed_organizations):
+        tx.run(cypher.DELETE_ORGANIZATIONS, ids=ids_gone).consume()
+    created: set[str] = set()
+    if len(orgs):
+        ids = orgs["id"].tolist()
+        present = {r["id"] for r in tx.run(cypher.EXISTING_IDS, ids=ids)}
+        created = set(ids) - present
+        org_maps = _organization_maps(orgs)
+        for org_type in sorted(kinds):
+            of_type = [
+                row for row, kind in zip(org_maps, orgs["type"], strict=True) if kind == org_type
+            ]
+            for statement, part in (
+                (cypher.CREATE_ORGANIZATIONS[org_type], [r for r in of_type if r["id"] in created]),
+                (
+                    cypher.UPDATE_ORGANIZATIONS[org_type],
+                    [r for r in of_type if r["id"] not in created],
+                ),
+            ):
+                for batch in _batches(part):
+                    tx.run(statement, rows=batch).consume()
+                    advance(len(batch))
+    if len(ties):
+        tie_maps = _tie_maps(ties)
+        for tie_type in sorted(set(ties["type"])):
+            of_type = [
+                row for row, kind in zip(tie_maps, ties["type"], strict=True) if kind == tie_type
+            ]
+            fresh = [r for r in of_type if r["source"] in created or r["target"] in created]
+            known = [
+                r for r in of_type if r["source"] not in created and r["target"] not in created
+            ]
+            for statement, part in (
+                (cypher.CREATE_TIES[tie_type], fresh),
+                (cypher.UPSERT_TIES[tie_type], known),
+            ):
+                for batch in _batches(part):
+                    written = tx.run(statement, rows=batch).single(strict=True)["written"]
+                    if written < len(batch):
+                        # An end vanished since the plan read it (a writer outside Maillage).
+                        raise StoreError("write refused, nothing written: a tie names an "
+                                         "organization that is not in the store")  # fmt: skip
+                    advance(len(batch))
+    join = cypher.KEY_JOIN
+    if change.removed_keys:
+        tx.run(cypher.DELETE_KEYS, ids=[s + join + k for s, k in change.removed_keys]).consume()
+    if change.keys:
+        key_maps = [
+            {"id": s + join + k, "space": s, "key": k, "organization": o}
+            for (s, k), o in change.keys.items()
+        ]
+        for keys_part in _batches(key_maps):
+            tx.run(cypher.SET_KEYS, rows=keys_part).consume()
+    if change.removed_sources:
+        tx.run(cypher.DELETE_SOURCES, names=change.removed_sources).consume()
+    if change.sources:
+        sources = [
+            {"name": s.name, "priority": s.priority, "first_loaded": s.first_loaded,
+             "last_loaded": s.last_loaded, "files": list(s.files)}
+            for s in change.sources
+        ]  # fmt: skip
+        tx.run(cypher.SET_SOURCES, rows=sources).consume()
+    if change.decisions:
+        decisions = [
+            {"id": join.join((d.kind, d.left, d.right)), "kind": d.kind, "left": d.left,
+             "right": d.right, "at": d.at}
+            for d in change.decisions
+        ]  # fmt: skip
+        tx.run(cypher.ADD_DECISIONS, rows=decisions).consume()
+    meta = _meta(tx)
+    _set_meta(tx, Meta(change.meta.rows, meta.metrics, change.meta.last_at or meta.last_at))
 
 
-def _version(tx: _Tx) -> str:
-    record = tx.run(cypher.GET_DATA_VERSION).single()
-    return "empty" if record is None or record["version"] is None else str(record["version"])
+def _grouped(identities: Iterable[TieIdentity], column: int) -> list[tuple[str, list[TieIdentity]]]:
+    groups: dict[str, list[TieIdentity]] = {}
+    for identity in identities:
+        groups.setdefault(identity[column], []).append(identity)
+    return sorted(groups.items())
 
 
-def _organization_rows(orgs: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
-    """Per organization type, rows ``[id, *cypher.ORGANIZATION_PROPERTIES]``."""
-    columns = [_plain_column(orgs[c]) for c in ("id", *cypher.ORGANIZATION_PROPERTIES[:-1])]
+def _organization_maps(orgs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows ``{id, values}``: every property of :data:`cypher.ORGANIZATION_PROPERTIES`
+    (missing ones null, so that ``+=`` removes what the row no longer has)."""
+    names = cypher.ORGANIZATION_PROPERTIES
+    columns = [_plain_column(orgs[c]) for c in names[:-3]]
     columns.append([properties_json(p) if p else None for p in orgs["properties"].tolist()])
-    return _by_type(orgs["type"], columns)
+    columns.append(orgs["records"].tolist())
+    columns.append([int(d) for d in orgs["digest"].tolist()])
+    return [
+        {"id": org_id, "values": dict(zip(names, values, strict=True))}
+        for org_id, values in zip(orgs["id"].tolist(), zip(*columns, strict=True), strict=True)
+    ]
 
 
-def _tie_rows(ties: pd.DataFrame) -> list[tuple[str, list[list[Any]]]]:
-    """Per tie type, rows ``[source, target, since_key, *cypher.TIE_PROPERTIES]``."""
-    columns = [_plain_column(ties[c]) for c in ("source", "target")]
-    columns.append([since_key(s) for s in _plain_column(ties["since"])])
-    columns.extend(_plain_column(ties[c]) for c in cypher.TIE_PROPERTIES[:-1])
+def _tie_maps(ties: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows ``{source, target, since_key, values}`` (:data:`cypher.TIE_PROPERTIES`)."""
+    names = cypher.TIE_PROPERTIES
+    columns = [_plain_column(ties[c]) for c in names[:-3]]
     columns.append([properties_json(p) if p else None for p in ties["properties"].tolist()])
-    return _by_type(ties["type"], columns)
+    columns.append(ties["records"].tolist())
+    columns.append([int(d) for d in ties["digest"].tolist()])
+    ends = zip(ties["source"].tolist(), ties["target"].tolist(), ties["since"].tolist(),
+               strict=True)  # fmt: skip
+    return [
+        {"source": s, "target": t, "since_key": since_key(v if isinstance(v, str) else None),
+         "values": dict(zip(names, values, strict=True))}
+        for (s, t, v), values in zip(ends, zip(*columns, strict=True), strict=True)
+    ]  # fmt: skip
+
+
+class _Reader:
+    """What a write's rules read, inside the write's transaction (``LedgerReader``)."""
+
+    def __init__(self, tx: _Tx) -> None:
+        self._tx = tx
+
+    def keys(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        ids = [s + cypher.KEY_JOIN + k for s, k in wanted]
+        if not ids:
+            return {}
+        return {
+            (r["space"], r["key"]): r["organization"]
+            for r in self._tx.run(cypher.SELECT_KEYS, ids=ids)
+        }
+
+    def keys_to(self, ids: Iterable[str], spaces: Iterable[str] = ()) -> dict[tuple[str, str], str]:
+        rows = self._tx.run(cypher.SELECT_KEYS_TO, ids=list(ids), spaces=list(spaces))
+        return {(r["space"], r["key"]): r["organization"] for r in rows}
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        wanted = [str(i) for i in ids]
+        return {r["id"] for r in self._tx.run(cypher.EXISTING_IDS, ids=wanted)} if wanted else set()
+
+    def organizations(self, ids: Iterable[str]) -> pd.DataFrame:
+        wanted = [str(i) for i in ids]
+        rows = [
+            (r["id"], r["records"] or "", int(r["digest"] or 0))
+            for r in self._tx.run(cypher.LEDGER_ORGANIZATIONS, ids=wanted)
+        ]
+        return pd.DataFrame(rows, columns=["id", "records", "digest"])
+
+    def ties(self, identities: Iterable[TieIdentity]) -> pd.DataFrame:
+        rows = [
+            {"source": s, "target": t, "type": cypher.RELATIONSHIP_OF[k], "since_key": v}
+            for s, t, k, v in identities
+            if k in cypher.RELATIONSHIP_OF
+        ]
+        return _tie_frame(self._tx.run(cypher.LEDGER_TIES, rows=rows) if rows else [])
+
+    def ties_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        wanted = [str(i) for i in ids]
+        return _tie_frame(self._tx.run(cypher.LEDGER_TIES_OF, ids=wanted) if wanted else [])
+
+    def holding(self, source: str) -> tuple[list[str], list[TieIdentity]]:
+        needle = "[" + json.dumps(source, ensure_ascii=False) + ","
+        orgs = [r["id"] for r in self._tx.run(cypher.HOLDING_ORGANIZATIONS, needle=needle)]
+        ties = [
+            (r["source"], r["target"], cypher.TIE_TYPE_OF[r["relationship"]], r["since"])
+            for r in self._tx.run(cypher.HOLDING_TIES, needle=needle)
+        ]
+        return orgs, ties
+
+    def sources(self) -> list[Source]:
+        return _sources(self._tx)
+
+    def meta(self) -> Meta:
+        return _meta(self._tx)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _tie_frame(records: Iterable[neo4j.Record]) -> pd.DataFrame:
+    """Ties as the ledger reads them: identity, records and digest."""
+    rows = [
+        (r["source"], r["target"], cypher.TIE_TYPE_OF[r["relationship"]], r["since"],
+         r["records"] or "", int(r["digest"] or 0))
+        for r in records
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["source", "target", "type", "since", "records", "digest"])
+
+
+def _sources(tx: _Tx) -> list[Source]:
+    return [
+        Source(
+            r["name"],
+            int(r["priority"]),
+            r["first_loaded"],
+            r["last_loaded"],
+            tuple(r["files"] or ()),
+        )
+        for r in tx.run(cypher.SELECT_SOURCES)
+    ]
+
+
+def _meta(tx: _Tx) -> Meta:
+    record = tx.run(cypher.GET_META).single()
+    if record is None:
+        return Meta()
+    return Meta(int(record["rows"] or 0), record["metrics"] or "", record["last_at"] or "")
+
+
+def _set_meta(tx: _Tx, meta: Meta) -> None:
+    tx.run(cypher.SET_META, rows=str(meta.rows), metrics=meta.metrics,
+           last_at=meta.last_at).consume()  # fmt: skip
+
+
+def _migrate(tx: _Tx) -> None:
+    """A store made before the ledger: each organization and tie gets a record from the
+    source ``(earlier loads)`` saying what it says, and its digest; the totals follow."""
+    if not tx.run(cypher.UNMIGRATED).single(strict=True)["n"]:
+        return
+    tx.run(cypher.LOCK_STORE).consume()
+    everything = GraphQuery(audience="private")
+    parameters = {
+        "levels": list(everything.levels),
+        "relationships": list(cypher.RELATIONSHIP_OF.values()),
+        "as_of": None,
+    }
+    record = tx.run(cypher.SELECT_GRAPH, parameters).single(strict=True)
+    organizations = record["organizations"]
+    orgs = _organizations_read(organizations)
+    ties = _ties_read(record["ties"], organizations[0])
+    org_digests = organization_rows(_records(orgs))["digest"].tolist()
+    tie_digests = tie_rows(_records(ties))["digest"].tolist()
+    org_rows = [
+        {"id": i, "records": text, "digest": digest}
+        for i, text, digest in zip(orgs["id"], records_of_rows(orgs), org_digests, strict=True)
+    ]
+    for batch in _batches(org_rows):
+        tx.run(cypher.SET_ORGANIZATION_LEDGER, rows=batch).consume()
+    tie_maps = [
+        {"source": s, "target": t, "type": cypher.RELATIONSHIP_OF[k],
+         "since_key": since_key(v if isinstance(v, str) else None), "records": text,
+         "digest": digest}
+        for s, t, k, v, text, digest in zip(ties["source"], ties["target"], ties["type"],
+                                             ties["since"], tie_records_of_rows(ties),
+                                             tie_digests, strict=True)
+    ]  # fmt: skip
+    for batch in _batches(tie_maps):
+        tx.run(cypher.SET_TIE_LEDGER, rows=batch).consume()
+    sums = tx.run(cypher.ALL_DIGESTS).single(strict=True)
+    total = (int(sums["high"] or 0) * (1 << 32) + int(sums["low"] or 0)) % (1 << 64)
+    legacy = tx.run(cypher.GET_META).single()
+    _set_meta(tx, Meta(total, "", legacy["last_at"] or "" if legacy else ""))
 
 
 #: Values the driver packs as they are.
@@ -460,93 +659,74 @@ def _plain_column(values: pd.Series) -> list[Any]:
     return [v if ok else None for v, ok in zip(listed, present, strict=True)]
 
 
-def _by_type(types: pd.Series, columns: list[list[Any]]) -> list[tuple[str, list[list[Any]]]]:
-    """Rows (one list per row, built from ``columns``) grouped by type, types sorted."""
-    groups: dict[str, list[list[Any]]] = {}
-    for kind, row in zip(types.tolist(), zip(*columns, strict=True), strict=True):
-        groups.setdefault(str(kind), []).append(list(row))
-    return sorted(groups.items())
-
-
 # Reading: values come back from Neo4j as columns of plain values, in the order of
-# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``, tie ends as node numbers and
-# vocabularies as codes. They are decoded here, then shaped by ``queries.frames``; a value
-# the store would not have written (a property set by hand in Neo4j Browser, say) sends
-# the rows down the general path.
+# ``cypher.ORGANIZATION_READ`` and ``cypher.TIE_READ``. ``queries.frames`` shapes them when
+# they are what the store writes (the explorer's ego reads wait on this); a value the store
+# would not have written (a property set by hand in Neo4j Browser, say) sends the rows
+# down the general path, ``organizations_frame`` and ``ties_frame``.
 
-#: What the codes of a read stand for (``ties_frame`` sorts by tie type, in this order).
-_TIE_TYPES: Final = np.array(cypher.READ_TIE_TYPES, dtype=object)
-_VISIBILITIES: Final = np.array(VISIBILITIES, dtype=object)
+#: Tie types by relationship type, and the order ``ties_frame`` sorts them in.
+_TIE_TYPE_OF: Final = dict(cypher.TIE_TYPE_OF)
+_TIE_TYPE_RANK: Final = {t: rank for rank, t in enumerate(sorted(cypher.RELATIONSHIP_OF))}
+_TIE_TYPE_COUNT: Final = len(_TIE_TYPE_RANK)
+_VISIBLE: Final = frozenset(VISIBILITIES)
 
 
 def _organizations_read(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Organizations read from Neo4j (columns in the order of ``cypher.ORGANIZATION_READ``),
     as ``organizations_frame`` would shape them."""
     columns = dict(zip(cypher.ORGANIZATION_READ, values, strict=True))
-    codes = _codes(columns["visibility"], len(_VISIBILITIES))
-    frame = None if codes is None else frames.organizations(columns, _VISIBILITIES[codes])
-    return _organizations_general(values) if frame is None else frame
+    visibility = columns["visibility"]
+    frame = None
+    if set(visibility) <= _VISIBLE:
+        frame = frames.organizations(columns, frames.objects(visibility))
+    return organizations_frame(pd.DataFrame(columns)) if frame is None else frame
 
 
-def _organizations_general(values: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    columns = dict(zip(cypher.ORGANIZATION_READ, values, strict=True))
-    columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
-    organizations = pd.DataFrame(columns)
-    return organizations_frame(organizations.drop(columns="node"))
-
-
-def _ties_read(
-    values: Sequence[Sequence[Any]], nodes: Sequence[Any], ids: Sequence[Any]
-) -> pd.DataFrame:
+def _ties_read(values: Sequence[Sequence[Any]], ids: Sequence[Any]) -> pd.DataFrame:
     """Ties read from Neo4j (columns in the order of ``cypher.TIE_READ``), as ``ties_frame``
-    would shape them; their ends are among ``nodes``, the nodes of organizations ``ids``."""
-    columns = dict(zip(cypher.TIE_READ, values, strict=True))
-    count = len(columns["source"])
-    ends = _codes(nodes, None)
-    sources = _codes(columns["source"], None)
-    targets = _codes(columns["target"], None)
-    kinds = _codes(columns["type"], len(_TIE_TYPES))
-    visibilities = _codes(columns["visibility"], len(_VISIBILITIES))
-    if not (
-        count
-        and ends is not None
-        and sources is not None
-        and targets is not None
-        and kinds is not None
-        and visibilities is not None
-        and frames.only(frames.STRING, ids)
-        and len(set(ids)) == len(ids)
-    ):
-        return _ties_general(values, nodes, ids)
-    # Each end as the rank of its organization's id, through the sorted node numbers.
-    by_node = np.argsort(ends)
-    known = ends[by_node]
-    by_id = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
-    ranks = np.empty(len(ids), dtype=np.int64)
-    ranks[by_id] = np.arange(len(ids))
-    end_ranks = []
-    for end in (sources, targets):
-        at = np.searchsorted(known, end).clip(max=len(known) - 1)
-        if not (known[at] == end).all():  # an end that is no organization read
-            return _ties_general(values, nodes, ids)
-        end_ranks.append(ranks[by_node[at]])
-    by_rank = frames.objects(ids)[by_id]
-    columns.update(
-        source=by_rank[end_ranks[0]],
-        target=by_rank[end_ranks[1]],
-        type=_TIE_TYPES[kinds],
-        visibility=_VISIBILITIES[visibilities],
+    would shape them; their ends are among the organizations ``ids``."""
+    columns: dict[str, Any] = dict(zip(cypher.TIE_READ, values, strict=True))
+    kinds = [_TIE_TYPE_OF.get(kind, kind) for kind in columns["type"]]
+    columns["type"] = kinds
+    rank = (
+        {org_id: i for i, org_id in enumerate(sorted(ids))}
+        if frames.only(frames.STRING, ids)
+        else {}
     )
-    order = _tie_order(end_ranks[0], end_ranks[1], kinds, len(ids), columns["since"])
+    sources, targets = columns["source"], columns["target"]
+    if not (
+        len(sources)
+        and len(rank) == len(ids)
+        and all(end in rank for end in sources)
+        and all(end in rank for end in targets)
+        and set(kinds) <= set(_TIE_TYPE_RANK)
+        and set(columns["visibility"]) <= _VISIBLE
+    ):
+        return ties_frame(pd.DataFrame(columns))
+    order = _tie_order(
+        np.fromiter(map(rank.__getitem__, sources), np.int64, len(sources)),
+        np.fromiter(map(rank.__getitem__, targets), np.int64, len(targets)),
+        np.fromiter(map(_TIE_TYPE_RANK.__getitem__, kinds), np.int64, len(kinds)),
+        len(rank),
+        columns["since"],
+    )
+    columns.update(
+        (c, frames.objects(columns[c])) for c in ("source", "target", "type", "visibility")
+    )
     frame = frames.ties(columns, order)
-    return _ties_general(values, nodes, ids) if frame is None else frame
+    return (
+        ties_frame(pd.DataFrame(dict(zip(cypher.TIE_READ, values, strict=True)) | {"type": kinds}))
+        if frame is None
+        else frame
+    )
 
 
 def _tie_order(
     sources: np.ndarray, targets: np.ndarray, kinds: np.ndarray, ends: int, since: Sequence[Any]
 ) -> np.ndarray:
-    """The order of ``ties_frame``: by source, target, type (ranks below ``ends``, codes),
-    then since (missing first), stable.
+    """The order of ``ties_frame``: by source, target, type (ranks below ``ends``, type
+    ranks), then since (missing first), stable.
 
     Ties rarely share source, target and type: one sort of the three, then only the
     rows that do are put in order of since (ranking every date cost as much as the sort).
@@ -557,12 +737,12 @@ def _tie_order(
     >>> _tie_order(ends, kinds, kinds, 2**31, ["2020", "2024", None]).tolist()  # no key fits
     [1, 2, 0]
     """
-    if ends * ends * len(_TIE_TYPES) >= 2**62:  # no combined key fits: rank every date
+    if ends * ends * _TIE_TYPE_COUNT >= 2**62:  # no combined key fits: rank every date
         keys = [s or "" for s in since]
         rank = {key: i for i, key in enumerate(sorted(set(keys)))}
         since_ranks = np.fromiter(map(rank.__getitem__, keys), np.int64, len(keys))
         return np.lexsort([since_ranks, kinds, targets, sources])
-    key = (sources * ends + targets) * len(_TIE_TYPES) + kinds
+    key = (sources * ends + targets) * _TIE_TYPE_COUNT + kinds
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     repeated = ordered[1:] == ordered[:-1]
@@ -574,44 +754,6 @@ def _tie_order(
         rows = order[at].tolist()
         order[at] = sorted(rows, key=lambda row: (key[row], since[row] or ""))
     return order
-
-
-def _ties_general(
-    values: Sequence[Sequence[Any]], nodes: Sequence[Any], ids: Sequence[Any]
-) -> pd.DataFrame:
-    columns = dict(zip(cypher.TIE_READ, values, strict=True))
-    id_of = dict(zip(nodes, ids, strict=True))
-    for end in ("source", "target"):
-        columns[end] = [id_of[node] for node in columns[end]]
-    columns["type"] = _decoded(columns["type"], cypher.READ_TIE_TYPES)
-    columns["visibility"] = _decoded(columns["visibility"], VISIBILITIES)
-    return ties_frame(pd.DataFrame(columns))
-
-
-def _decoded(codes: Sequence[Any], words: Sequence[str]) -> list[Any]:
-    """The words the codes of a read stand for (anything else kept as it is)."""
-    return [
-        words[code] if code.__class__ is int and 0 <= code < len(words) else code for code in codes
-    ]
-
-
-def _codes(values: Sequence[Any], bound: int | None) -> np.ndarray | None:
-    """Whole numbers (node numbers, or codes below ``bound``) as an array; None if any
-    value is something else. A read sends only whole numbers there (``id()`` and ``CASE``
-    over the values the query let through); anything else goes down the general path.
-
-    >>> _codes([2, 0], 3).tolist(), _codes([2, 3], 3), _codes([1, None], 3)
-    ([2, 0], None, None)
-    """
-    try:
-        numbers = np.array(values)
-    except ValueError:  # ragged: lists among the values
-        return None
-    if numbers.dtype.kind != "i":
-        return None
-    if bound is not None and len(numbers) and (numbers.min() < 0 or numbers.max() >= bound):
-        return None
-    return numbers
 
 
 def _batches(rows: Iterable[_R]) -> Iterator[list[_R]]:

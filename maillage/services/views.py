@@ -109,7 +109,9 @@ def read_view(
 
 
 def resolve(orgs: pd.DataFrame, text: str) -> str:
-    """The id of the organization ``text`` names: an id, else a name (accents ignored).
+    """The id of the organization ``text`` names: an id, else a name (accents ignored),
+    or any other name it is known by (``also_known_as``: a register's legal name, the
+    names of the sources that describe it).
 
     >>> orgs = pd.DataFrame({"id": ["chantier-es", "tiess"],
     ...                      "name": ["Chantier de l'économie sociale", "TIESS"]})
@@ -120,20 +122,26 @@ def resolve(orgs: pd.DataFrame, text: str) -> str:
     >>> resolve(orgs, "Atlantis")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     maillage.services.views.UnknownOrganization: no organization 'Atlantis' ...
+    >>> orgs["properties"] = [{}, {"also_known_as": "Territoires innovants en économie sociale"}]
+    >>> resolve(orgs, "territoires innovants")
+    'tiess'
     """
     ids = [str(org_id) for org_id in orgs["id"]]
     if text in set(ids):
         return text
     wanted = fold(text)
-    names = [fold(str(name)) for name in orgs["name"]]
-    for keys in ([fold(org_id) for org_id in ids], names):
-        exact = [org_id for org_id, key in zip(ids, keys, strict=True) if key == wanted]
+    names = [[fold(str(name))] for name in orgs["name"]]
+    for held, properties in zip(names, orgs.get("properties", [None] * len(names)), strict=True):
+        others = properties.get("also_known_as") if isinstance(properties, dict) else None
+        held.extend(fold(name) for name in str(others or "").split("|") if name)
+    for keys in ([[fold(org_id)] for org_id in ids], names):
+        exact = [org_id for org_id, key in zip(ids, keys, strict=True) if wanted in key]
         if len(exact) == 1:
             return exact[0]
     close = [
         (org_id, shown)
-        for org_id, shown, name in zip(ids, orgs["name"], names, strict=True)
-        if wanted and wanted in name
+        for org_id, shown, held in zip(ids, orgs["name"], names, strict=True)
+        if wanted and any(wanted in name for name in held)
     ]
     if len(close) == 1:
         return close[0][0]

@@ -43,10 +43,12 @@ def tie_label(kind: object) -> str:
     return t(f"tie.{kind}") if kind in TIE_TYPES else str(kind or "—")
 
 
-def region_label(code: object) -> str:
-    """A region code as its name in the language in force (``—`` when missing)."""
+def region_label(code: object, country: object = None) -> str:
+    """A region code as its name in the language in force; a missing one is an unknown
+    region (outside Québec only for an organization whose country is not Canada)."""
     if missing(code):
-        return t("common.outside_quebec")
+        abroad = not missing(country) and str(country) != "CA"
+        return t("common.outside_quebec") if abroad else t("region.unknown")
     found = regions().get(str(code))
     if found is None:
         return str(code)

@@ -39,7 +39,10 @@ def test_social_economy_extract_with_names_addresses_and_statuses(register):
     orgs = orgs_by_id(checked)
     assert "1140000005" not in orgs  # a business corporation (SPA) is not social economy
     coop = orgs["1140000001"]
-    assert coop["name"] == "Coopérative de solidarité Le Chantier"
+    # The register's name is the legal name: kept as such, not as the display name.
+    assert coop["name"] is None
+    assert coop["properties"]["legal_name"] == "Coopérative de solidarité Le Chantier"
+    assert coop["properties"]["neq"] == "1140000001"
     assert (coop["type"], coop["legal_form"], coop["region"], coop["founded"]) == (
         "enterprise",
         "cooperative",
@@ -49,7 +52,8 @@ def test_social_economy_extract_with_names_addresses_and_statuses(register):
     assert coop["properties"]["other_names"] == "Le Chantier, épicerie coop"
     assert coop["properties"]["employees_range"] == "De 6 à 10"
     assert coop["properties"]["establishments"] == "2"
-    assert orgs["1140000002"]["name"] == "Maison des familles de Laval-Ouest"  # current name
+    # The current name:
+    assert orgs["1140000002"]["properties"]["legal_name"] == "Maison des familles de Laval-Ouest"
     assert orgs["1140000002"]["region"] == "13"
     assert orgs["1140000008"]["city"] == "COATICOOK"  # from the main establishment
     assert orgs["1140000008"]["region"] == "05"
@@ -76,7 +80,8 @@ def test_mergers_become_founded_ties_from_predecessor_to_successor(register):
     assert (merger["type"], merger["since"]) == ("founded", "2010-09-01")
     assert merger["properties"] == {"relation_code": "FUS", "relation": "Fusion"}
     outside = orgs_by_id(checked)["1160000099"]
-    assert outside["name"] == "Épicerie du Faubourg inc." and outside["tags"] == "register_related"
+    assert outside["properties"]["legal_name"] == "Épicerie du Faubourg inc."
+    assert outside["tags"] == "register_related"
     reverse = check_register(register, RegisterFilter(reverse_relations=("FUS",)))[0]
     assert ("1140000004", "1140000003") in {(t["source"], t["target"]) for t in reverse.ties}
 
@@ -92,9 +97,33 @@ def test_loading_twice_changes_nothing(register, store):
     first = load_register(register, store)
     graph = store.read_graph(GraphQuery(audience="private"))
     again = load_register(register, store)
-    assert (first.organizations, first.ties) == (again.organizations, again.ties) == (8, 2)
+    assert (first.created, first.result.ties) == (8, 2)
+    assert (again.created, again.updated, again.changed) == (0, 0, False)
     after = store.read_graph(GraphQuery(audience="private"))
     assert graph[0].equals(after[0]) and graph[1].equals(after[1])
+    # With no other source naming it, an organization shows its legal name.
+    names = graph[0].set_index("id")["name"]
+    assert names["1140000001"] == "Coopérative de solidarité Le Chantier"
+
+
+def test_a_single_table_extract_loads_through_the_preset(tmp_path, store):
+    extract = tmp_path / "extrait.csv"
+    extract.write_text(
+        "NEQ,Nom,Forme juridique,Adresse,Municipalité,Code postal\n"
+        "1140000001,COOPERATIVE DE SOLIDARITE LE CHANTIER,COP,1200 RUE FULLUM,MONTREAL,H2K 3L9\n"
+        "1140000002,MAISON DES FAMILLES,Organisme sans but lucratif,45 BOUL. X,LAVAL,H7G 2T1\n"
+        "1140000002,MAISON DES FAMILLES,Organisme sans but lucratif,45 BOUL. X,LAVAL,H7G 2T1\n"
+        "1140000009,GARAGE INC.,SPA,1 RUE Y,QUEBEC,G1K 3A1\n",
+        encoding="utf-8",
+    )
+    outcome = load_register(extract, store)
+    assert outcome.created == 2  # the SPA is no social-economy form; the repeat counted once
+    assert outcome.notices == [f"{extract}:4: the same row as {extract}:3, counted once"]
+    orgs = store.read_graph(GraphQuery(audience="private"))[0].set_index("id")
+    assert orgs.loc["1140000002", ["name", "type", "legal_form", "region"]].tolist() == [
+        "MAISON DES FAMILLES", "community_group", "non_profit", "13",
+    ]  # fmt: skip
+    assert orgs.loc["1140000001", "properties"]["neq"] == "1140000001"
 
 
 def test_windows_1252_files_and_problems_with_lines(register, tmp_path, store):

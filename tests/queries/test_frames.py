@@ -20,6 +20,7 @@ from maillage.ground.vocabulary import ORGANIZATION_TYPES, VISIBILITIES
 from maillage.queries import sqlite_store
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery
+from maillage.services.loading import load_frames
 
 INT64 = st.integers(-(2**63), 2**63 - 1)
 TEXT = st.none() | st.text(max_size=8)
@@ -127,7 +128,8 @@ def test_reads_take_the_general_path_for_a_file_edited_by_hand(tmp_path):
     """A name, a date and a number of members set by hand read as the general path reads
     them (the fast path would have kept the number, the float or the order as they were)."""
     store = SQLiteStore(tmp_path / "m.db")
-    store.load(
+    load_frames(
+        store,
         organizations_frame(
             [
                 {"id": "a", "name": "A", "type": "network"},

@@ -133,6 +133,7 @@ _LOADER = """
 import sys
 from maillage.queries.neo4j_store import Neo4jStore
 from maillage.ground.tables import organizations_frame, ties_frame
+from maillage.services.loading import load_frames
 
 orgs = organizations_frame([
     {"id": f"k{i:05d}", "name": f"K {i}", "type": "enterprise"} for i in range(15_000)
@@ -145,7 +146,7 @@ ties = ties_frame([
 def progress(done, total):
     print("progress", done, total, flush=True)
 with Neo4jStore.from_env() as store:
-    store.load(orgs, ties, progress=progress)
+    load_frames(store, orgs, ties, progress=progress)
 print("finished", flush=True)
 """
 

@@ -18,9 +18,16 @@ import pytest
 from maillage.demo.synthetic import generate
 from maillage.ground.tables import organizations_frame, ties_frame
 from maillage.ground.vocabulary import ORGANIZATION_COLUMNS, ORGANIZATION_LABELS, TIE_RELATIONSHIPS
+from maillage.loaders.problems import InvalidInput
 from maillage.queries.neo4j_store import Neo4jStore
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery, StoreError
+from maillage.services.loading import load_frames
+
+
+def load(store, orgs, ties, source="tables"):
+    return load_frames(store, orgs, ties, source=source)
+
 
 pytestmark = pytest.mark.neo4j
 
@@ -92,8 +99,8 @@ def test_an_empty_database_has_the_empty_version_and_no_counts(neo4j_store):
 def test_organizations_carry_their_type_label_and_a_type_change_swaps_it(
     neo4j_store, neo4j_driver, neo4j_database
 ):
-    neo4j_store.load(*small_graph())
-    neo4j_store.load(organizations_frame([org("a", type="funder")]), ties_frame([]))
+    load(neo4j_store, *small_graph())
+    load(neo4j_store, organizations_frame([org("a", type="funder")]), ties_frame([]))
     labels = {
         row["id"]: sorted(row["labels"])
         for row in cypher_rows(
@@ -112,7 +119,7 @@ def test_organizations_carry_their_type_label_and_a_type_change_swaps_it(
 def test_ties_are_relationships_of_the_tie_type_in_upper_case_and_keep_their_direction(
     neo4j_store, neo4j_driver, neo4j_database
 ):
-    neo4j_store.load(*small_graph())
+    load(neo4j_store, *small_graph())
     rows = cypher_rows(
         neo4j_driver,
         neo4j_database,
@@ -123,40 +130,41 @@ def test_ties_are_relationships_of_the_tie_type_in_upper_case_and_keep_their_dir
     ]  # fmt: skip
 
 
-def test_one_meta_node_holds_the_version_and_is_never_counted(
+def test_one_meta_node_holds_the_totals_and_is_never_counted(
     neo4j_store, neo4j_driver, neo4j_database
 ):
-    first = neo4j_store.load(*small_graph()).data_version
-    second = neo4j_store.load(*small_graph()).data_version
+    first = load(neo4j_store, *small_graph()).result.data_version
+    second = load(neo4j_store, *small_graph()).result.data_version
     metas = cypher_rows(
-        neo4j_driver, neo4j_database, "MATCH (m:MaillageMeta) RETURN m.data_version AS version"
+        neo4j_driver, neo4j_database, "MATCH (m:MaillageMeta) RETURN m.rows AS rows"
     )
-    assert metas == [{"version": second}] and first != second
+    assert len(metas) == 1 and first == second == f"{int(metas[0]['rows']):016x}"
     assert neo4j_store.data_version() == second
     assert neo4j_store.info().organizations == 5
 
 
 def test_loading_twice_adds_no_node_and_no_relationship(neo4j_store, neo4j_driver, neo4j_database):
     count = "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r"
-    neo4j_store.load(*small_graph())
+    load(neo4j_store, *small_graph())
     once = cypher_rows(neo4j_driver, neo4j_database, count)
-    neo4j_store.load(*small_graph())
-    assert cypher_rows(neo4j_driver, neo4j_database, count) == once == [{"n": 6, "r": 4}]
+    load(neo4j_store, *small_graph())
+    # The organizations, the meta node and the source's node.
+    assert cypher_rows(neo4j_driver, neo4j_database, count) == once == [{"n": 7, "r": 4}]
 
 
-def test_a_reload_clears_properties_left_empty_but_keeps_metrics(neo4j_store):
-    neo4j_store.load(organizations_frame([org("a", sector="food", founded=2004)]), ties_frame([]))
+def test_a_reload_keeps_properties_left_empty_and_the_metrics(neo4j_store):
+    load(neo4j_store, organizations_frame([org("a", sector="food", founded=2004)]), ties_frame([]))
     neo4j_store.write_metrics(pd.DataFrame({"degree": [3]}, index=["a"]))
-    neo4j_store.load(organizations_frame([org("a")]), ties_frame([]))
+    load(neo4j_store, organizations_frame([org("a", name="A renamed")]), ties_frame([]))
     everything, _ = neo4j_store.read_graph(GraphQuery(audience="private"))
-    assert everything.loc[0, "sector"] is None and pd.isna(everything.loc[0, "founded"])
+    assert everything.loc[0, ["name", "sector", "founded"]].tolist() == ["A renamed", "food", 2004]
     assert neo4j_store.read_metrics().to_dict(orient="index") == {"a": {"degree": 3}}
 
 
 def test_ties_with_and_without_since(neo4j_store):
     orgs = organizations_frame([org("a"), org("b")])
-    neo4j_store.load(orgs, ties_frame([tie("a", "b"), tie("a", "b", since="2020-01-01")]))
-    neo4j_store.load(
+    load(neo4j_store, orgs, ties_frame([tie("a", "b"), tie("a", "b", since="2020-01-01")]))
+    load(neo4j_store,
         orgs,
         ties_frame([
             tie("a", "b", weight=3),  # no since matches no since: updated
@@ -181,14 +189,14 @@ def test_ties_with_and_without_since(neo4j_store):
     ],
 )
 def test_a_tie_is_seen_only_with_both_ends(neo4j_store, audience, expected_ties):
-    neo4j_store.load(*small_graph())
+    load(neo4j_store, *small_graph())
     _, ties = neo4j_store.read_graph(GraphQuery(audience=audience))
     assert list(zip(ties["source"], ties["target"], strict=True)) == expected_ties
 
 
 def test_a_hidden_tie_between_visible_ends_stays_hidden(neo4j_store):
     orgs = organizations_frame([org("a"), org("b")])
-    neo4j_store.load(orgs, ties_frame([tie("a", "b", visibility="private")]))
+    load(neo4j_store, orgs, ties_frame([tie("a", "b", visibility="private")]))
     seen_orgs, ties = neo4j_store.read_graph(GraphQuery(audience="members"))
     assert list(seen_orgs["id"]) == ["a", "b"] and ties.empty
 
@@ -203,7 +211,8 @@ def test_a_hidden_tie_between_visible_ends_stays_hidden(neo4j_store):
     ],
 )
 def test_as_of_bounds_are_inclusive(neo4j_store, as_of, expected_since):
-    neo4j_store.load(
+    load(
+        neo4j_store,
         organizations_frame([org("a"), org("b")]),
         ties_frame([tie("a", "b", since="2016-01-01", until="2020-12-31"), tie("a", "b")]),
     )
@@ -214,7 +223,7 @@ def test_as_of_bounds_are_inclusive(neo4j_store, as_of, expected_since):
 def test_ego_hops(neo4j_store):
     chain = [org(x) for x in "abcde"]
     links = [tie(x, y) for x, y in ("ab", "bc", "cd", "de")]
-    neo4j_store.load(organizations_frame(chain), ties_frame(links))
+    load(neo4j_store, organizations_frame(chain), ties_frame(links))
     reached = {
         hops: "".join(neo4j_store.read_graph(GraphQuery(focus="c", hops=hops))[0]["id"])
         for hops in (0, 1, 2, 5)
@@ -225,7 +234,7 @@ def test_ego_hops(neo4j_store):
 
 
 def test_ego_walks_only_the_ties_the_query_sees(neo4j_store):
-    neo4j_store.load(
+    load(neo4j_store,
         organizations_frame([org("a"), org("b"), org("c"), org("d", type="funder")]),
         ties_frame([
             tie("a", "b", visibility="members"),
@@ -234,7 +243,7 @@ def test_ego_walks_only_the_ties_the_query_sees(neo4j_store):
         ]),
     )  # fmt: skip
     query = GraphQuery(
-        audience="public", as_of=dt.date(2025, 1, 1), organization_types=("enterprise",),
+        audience="public", as_of=dt.date(2025, 1, 1), tie_types=("partner", "member_of"),
         focus="a", hops=3,
     )  # fmt: skip
     seen, ties = neo4j_store.read_graph(query)
@@ -245,8 +254,8 @@ def test_ego_walks_only_the_ties_the_query_sees(neo4j_store):
 def test_hostile_strings_round_trip_and_touch_nothing_else(
     neo4j_store, neo4j_driver, neo4j_database, hostile
 ):
-    neo4j_store.load(*small_graph())
-    neo4j_store.load(
+    load(neo4j_store, *small_graph())
+    load(neo4j_store,
         organizations_frame([
             org(hostile, name=hostile, region=hostile, sector=hostile,
                 properties={hostile: [hostile]}),
@@ -255,7 +264,7 @@ def test_hostile_strings_round_trip_and_touch_nothing_else(
     )  # fmt: skip
     facts = neo4j_store.info()
     assert (facts.organizations, facts.ties) == (6, 5)
-    seen, ties = neo4j_store.read_graph(GraphQuery(audience="private", regions=(hostile,)))
+    seen, ties = neo4j_store.read_graph(GraphQuery(audience="private", focus=hostile, hops=0))
     assert seen.loc[0, ["id", "name", "sector"]].tolist() == [hostile] * 3
     assert seen.loc[0, "properties"] == {hostile: [hostile]}
     _, ties = neo4j_store.read_graph(GraphQuery(audience="private", focus=hostile))
@@ -263,13 +272,14 @@ def test_hostile_strings_round_trip_and_touch_nothing_else(
     assert neo4j_store.existing_ids([hostile, "a"]) == {hostile, "a"}
     # Hostile filters are values, never syntax: they match nothing and break nothing.
     for query in (
-        GraphQuery(organization_types=(hostile,)),
+        GraphQuery(focus=hostile + "x"),
         GraphQuery(tie_types=(hostile,), audience="private"),
     ):
         _, found_ties = neo4j_store.read_graph(query)
         assert found_ties.empty
     labels = {r["label"] for r in cypher_rows(neo4j_driver, neo4j_database, "CALL db.labels()")}
-    assert labels <= {"Organization", "MaillageMeta", *ORGANIZATION_LABELS.values()}
+    ours = {"Organization", "MaillageMeta", "MaillageSource", "MaillageKey", "MaillageDecision"}
+    assert labels <= ours | set(ORGANIZATION_LABELS.values())
     types = {
         r["relationshipType"]
         for r in cypher_rows(neo4j_driver, neo4j_database, "CALL db.relationshipTypes()")
@@ -280,32 +290,32 @@ def test_hostile_strings_round_trip_and_touch_nothing_else(
 
 
 def test_a_tie_to_an_unknown_organization_is_refused_and_named(neo4j_store):
-    neo4j_store.load(*small_graph())
+    load(neo4j_store, *small_graph())
     before = neo4j_store.info()
-    with pytest.raises(StoreError, match="ghost") as refused:
-        neo4j_store.load(
+    with pytest.raises(InvalidInput, match="ghost") as refused:
+        load(
+            neo4j_store,
             organizations_frame([org("new"), org("a", name="renamed")]),
             ties_frame([tie("new", "a"), tie("new", "ghost")]),
-            remove_ids=["c"],
         )
-    assert "nothing written" in str(refused.value)
+    assert "nothing loaded" in str(refused.value)
     assert neo4j_store.info() == before
     seen, _ = neo4j_store.read_graph(GraphQuery(audience="private"))
     assert "new" not in set(seen["id"]) and seen.set_index("id").loc["a", "name"] == "A"
 
 
 def test_an_unknown_tie_type_is_refused_before_anything_is_sent(neo4j_store):
-    neo4j_store.load(*small_graph())
+    load(neo4j_store, *small_graph())
     before = neo4j_store.info()
     with pytest.raises(StoreError, match="unknown tie type 'LIKES'"):
-        neo4j_store.load(organizations_frame([]), ties_frame([tie("a", "b", type="LIKES")]))
+        load(neo4j_store, organizations_frame([]), ties_frame([tie("a", "b", type="LIKES")]))
     assert neo4j_store.info() == before
 
 
 def test_metrics_are_properties_named_for_bloom_and_a_new_write_replaces_them(
     neo4j_store, neo4j_driver, neo4j_database
 ):
-    neo4j_store.load(*small_graph())
+    load(neo4j_store, *small_graph())
     before = neo4j_store.data_version()
     first = pd.DataFrame(
         {"betweenness": [0.5, float("nan")], "community": [1, 2], "broker_role": ["liaison", None]},
@@ -349,8 +359,6 @@ QUERIES = [
     GraphQuery(audience="members"),
     GraphQuery(audience="private"),
     GraphQuery(audience="members", as_of=dt.date(2015, 6, 1)),
-    GraphQuery(audience="private", organization_types=("enterprise", "network")),
-    GraphQuery(audience="public", regions=("06", "03")),
     GraphQuery(audience="members", tie_types=("member_of", "funds")),
     GraphQuery(audience="public", focus="chantier-es", hops=1),
     GraphQuery(audience="private", focus="chantier-es", hops=2, tie_types=("partner", "member_of")),
@@ -367,7 +375,7 @@ def test_same_frames_as_the_embedded_store(neo4j_store, sample_workbook):
     embedded = SQLiteStore(":memory:")
     try:
         for store in (embedded, neo4j_store):
-            store.load(*sample_workbook)
+            load(store, *sample_workbook)
         assert neo4j_store.info().organizations_by_type == embedded.info().organizations_by_type
         assert neo4j_store.info().ties_by_type == embedded.info().ties_by_type
         for query in QUERIES:
@@ -384,12 +392,12 @@ def test_quebec_scale_loads_in_one_transaction_and_reloads_cheaply(neo4j_store, 
     orgs, ties = workbook(scale=1.0)
     assert len(orgs) > 15_000 and len(ties) > 60_000
     started = time.monotonic()
-    neo4j_store.load(orgs, ties)
+    load(neo4j_store, orgs, ties)
     first = time.monotonic() - started
     facts = neo4j_store.info()
     assert (facts.organizations, facts.ties) == (len(orgs), len(ties))
     started = time.monotonic()
-    neo4j_store.load(orgs, ties)
+    load(neo4j_store, orgs, ties)
     again = time.monotonic() - started
     assert neo4j_store.info().ties_by_type == facts.ties_by_type
     neo4j_report(
@@ -404,19 +412,19 @@ def test_readers_see_a_load_whole_or_not_at_all(neo4j_store):
 
     orgs, ties = workbook(scale=0.3)
     small_orgs, small_ties = orgs.iloc[:100], ties.iloc[:0]
-    neo4j_store.load(small_orgs, small_ties)
+    load(neo4j_store, small_orgs, small_ties)
     before = (len(small_orgs), 0)
     after = (len(orgs), len(ties))
     failures: list[BaseException] = []
 
-    def load() -> None:
+    def write_all() -> None:
         with Neo4jStore.from_env() as writer:
             try:
-                writer.load(orgs, ties)
+                load(writer, orgs, ties)
             except BaseException as error:
                 failures.append(error)
 
-    writer = threading.Thread(target=load)
+    writer = threading.Thread(target=write_all)
     writer.start()
     seen = set()
     while writer.is_alive():

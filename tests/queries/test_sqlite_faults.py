@@ -29,6 +29,7 @@ import pytest
 from maillage.ground.tables import organizations_frame, ties_frame
 from maillage.queries.sqlite_store import SQLiteStore
 from maillage.queries.store import GraphQuery, StoreError
+from maillage.services.loading import load_frames
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 2026
@@ -89,9 +90,8 @@ def snapshot(db: Path) -> Snapshot:
                 digest.update(repr(row).encode())
         (orgs,) = connection.execute("SELECT count(*) FROM organizations").fetchone()
         (ties,) = connection.execute("SELECT count(*) FROM ties").fetchone()
-        (version,) = connection.execute(
-            "SELECT value FROM meta WHERE key = 'data_version'"
-        ).fetchone()
+        (rows,) = connection.execute("SELECT value FROM meta WHERE key = 'rows'").fetchone()
+        version = f"{int(rows):016x}"  # as the store shows it (no metrics written here)
     finally:
         connection.close()
     return Snapshot(digest.hexdigest(), orgs, ties, version)
@@ -112,7 +112,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     before_db = folder / "before.db"
     with SQLiteStore(before_db) as store:
         # The big load upserts these 300 (new names) and adds the rest.
-        store.load(organizations(0, 300, label="Old"), ring_ties(300, 2))
+        load_frames(store, organizations(0, 300, label="Old"), ring_ties(300, 2))
     big_orgs = organizations(0, BIG_ORGANIZATIONS, label="New")
     big_ties = ring_ties(BIG_ORGANIZATIONS, TIES_PER_ORGANIZATION)
     frames = folder / "frames.pickle"
@@ -120,7 +120,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     after_db = folder / "after.db"
     shutil.copy(before_db, after_db)
     with SQLiteStore(after_db) as store:
-        store.load(big_orgs, big_ties)
+        load_frames(store, big_orgs, big_ties)
     scenario = Scenario(before_db, frames, snapshot(before_db), snapshot(after_db))
     assert scenario.before.organizations == 300
     assert scenario.after.organizations == BIG_ORGANIZATIONS
@@ -143,6 +143,7 @@ def fresh_copy(scenario: Scenario, folder: Path) -> Path:
 CHILD = """
 import pickle, sys
 from maillage.queries.sqlite_store import SQLiteStore
+from maillage.services.loading import load_frames
 
 db, frames = sys.argv[1], sys.argv[2]
 with open(frames, "rb") as handle:
@@ -155,7 +156,7 @@ def progress(done, total):
 
 print("ready", flush=True)
 sys.stdin.readline()
-store.load(orgs, ties, progress=progress)
+load_frames(store, orgs, ties, progress=progress)
 print("done", flush=True)
 """
 
@@ -254,7 +255,7 @@ def test_sigkill_during_a_load_leaves_the_store_as_it_was(scenario, tmp_path, po
     # The store opens and takes the next load normally.
     with SQLiteStore(db) as store:
         assert store.info().data_version == state.data_version
-        store.load(organizations(0, 3, label="Next"), ties_frame([]))
+        load_frames(store, organizations(0, 3, label="Next"), ties_frame([]))
     assert snapshot(db).organizations == state.organizations
 
 
@@ -291,8 +292,8 @@ def assert_store_recovers_from_a_refused_load(store: SQLiteStore, db: Path, befo
     )
     orgs, ties = store.read_graph(GraphQuery(audience="private"))
     assert (len(orgs), len(ties)) == (before.organizations, before.ties)
-    result = store.load(organizations(0, 2, label="Small"), ties_frame([]))
-    assert store.info().data_version == result.data_version != before.data_version
+    result = load_frames(store, organizations(0, 2, label="Small"), ties_frame([]))
+    assert store.info().data_version == result.result.data_version != before.data_version
 
 
 def test_full_disk_leaves_the_store_as_it_was(scenario, tmp_path):
@@ -301,7 +302,7 @@ def test_full_disk_leaves_the_store_as_it_was(scenario, tmp_path):
         orgs, ties = pickle.loads(scenario.frames.read_bytes())
         with SQLiteStore(db) as store:
             with pytest.raises(StoreError, match="nothing written"):
-                store.load(orgs, ties)
+                load_frames(store, orgs, ties)
             assert snapshot(db) == scenario.before
             assert_store_recovers_from_a_refused_load(store, db, scenario.before)
 
@@ -315,7 +316,7 @@ def test_database_full_by_page_limit_leaves_the_store_as_it_was(scenario, tmp_pa
         (pages,) = store._connection.execute("PRAGMA page_count").fetchone()
         store._connection.execute(f"PRAGMA max_page_count = {pages + 20}")
         with pytest.raises(StoreError, match="full"):
-            store.load(orgs, ties)
+            load_frames(store, orgs, ties)
         assert snapshot(db) == scenario.before
         assert_store_recovers_from_a_refused_load(store, db, scenario.before)
 
@@ -367,14 +368,14 @@ def test_reader_during_a_load_sees_before_or_after_never_a_mix(scenario, tmp_pat
     reader.start()
     try:
         with SQLiteStore(db) as store:
-            result = store.load(orgs, ties, progress=progress)
+            result = load_frames(store, orgs, ties, progress=progress)
     finally:
         finished.set()
         reader.join(timeout=120)
     assert not errors, errors
     allowed = {
         (before.organizations, before.ties, before.data_version),
-        (after.organizations, after.ties, result.data_version),
+        (after.organizations, after.ties, result.result.data_version),
     }
     assert reader_saw_load_in_progress.is_set(), "no read completed while the load was open"
     assert observed
@@ -418,7 +419,7 @@ def test_one_store_shared_by_threads_never_interleaves_transactions(scenario, tm
             try:
                 start.wait()
                 for _ in range(10):
-                    shared.load(small_orgs, ties_frame([]))
+                    load_frames(shared, small_orgs, ties_frame([]))
             except BaseException as error:
                 errors.append(error)
 

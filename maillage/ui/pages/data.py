@@ -18,6 +18,7 @@ from maillage.loaders.workbook import check_workbook
 from maillage.services.exports import EXPORT_FORMATS, export_bytes
 from maillage.services.loading import load_mapped, load_workbook
 from maillage.ui import data, sidebar, state, views
+from maillage.ui.sections.duplicates import render_review
 from maillage.ui.show import labelled, number, type_label
 from maillage.ui.state import t
 
@@ -230,6 +231,8 @@ if uploads:
                         version=result.data_version[:8],
                     )
                 )
+
+render_review(version, audience)
 
 # --- Export -------------------------------------------------------------------------------
 st.header(t("data.exports"))

@@ -9,6 +9,7 @@ from maillage.graph.build import alliance_graph
 from maillage.graph.paths import introduction_paths
 from maillage.services import analyses
 from maillage.ui import data, geo, sidebar, state, views
+from maillage.ui.sections.provenance import render_provenance
 from maillage.ui.show import missing, number, region_label, type_label
 from maillage.ui.state import t
 
@@ -45,7 +46,7 @@ with left:
         t("field.type"): type_label(card["type"]),
         t("field.legal_form"): card["legal_form"],
         t("field.sector"): card["sector"],
-        t("field.region"): region_label(card["region"]) if card["region"] else "",
+        t("field.region"): region_label(card["region"], card["country"]),
         t("field.city"): card["city"],
         t("field.country"): geo.country_name(card["country"]),
         t("field.founded"): card["founded"],
@@ -70,6 +71,7 @@ with left:
         hide_index=True,
         width="stretch",
     )
+    render_provenance(focus, audience)
 with right:
     st.subheader(t("explore.ego"))
     hops = st.selectbox(
